@@ -1,0 +1,3 @@
+module github.com/gocsan/gocsan
+
+go 1.24.0
