@@ -68,8 +68,8 @@ type Access struct {
 	// the access came from an interrupt.
 	Goroutine int64 `json:"goroutine"`
 	// CPU is the kernel CPU number; -1 for Go reports.
-	CPU       int  `json:"cpu"`
-	Interrupt bool `json:"interrupt,omitempty"`
+	CPU       int     `json:"cpu"`
+	Interrupt bool    `json:"interrupt,omitempty"`
 	Stack     []Frame `json:"stack"`
 	// CreatedBy is where the goroutine was created (the go statement),
 	// when known.
