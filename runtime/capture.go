@@ -1,0 +1,201 @@
+package runtime
+
+import (
+	"bytes"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gocsan/gocsan/report"
+)
+
+// Stacks, goroutine ids and creation sites all come from runtime.Stack:
+// its text is the only public source of a goroutine's id and of the go
+// statement that created it ("created by ... in goroutine N"). It costs
+// microseconds, so it runs only in the slow paths, never per access.
+
+var stackBufs = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
+
+// captureAccess describes the current goroutine's access for a report,
+// with its stack trimmed of gocsan's own frames.
+func captureAccess(addr, size uintptr, typ accessType) *report.Access {
+	a := &report.Access{
+		Op:        opOf(typ),
+		Marked:    typ&accessAtomic != 0,
+		Assert:    typ&accessAssert != 0,
+		Reordered: typ&accessScoped != 0,
+		Addr:      uint64(addr),
+		Size:      uint64(size),
+		CPU:       -1,
+	}
+	bp := stackBufs.Get().(*[]byte)
+	n := runtime.Stack(*bp, false)
+	parseTraceback((*bp)[:n], a, maxStack())
+	stackBufs.Put(bp)
+	return a
+}
+
+func maxStack() int {
+	if o := opts(); o != nil {
+		return o.MaxStack
+	}
+	return 64
+}
+
+func opOf(typ accessType) report.Op {
+	switch {
+	case typ&accessCompound != 0:
+		return report.OpReadWrite
+	case typ&accessWrite != 0:
+		return report.OpWrite
+	}
+	return report.OpRead
+}
+
+// gocsanFrame reports whether fn is part of gocsan's engine or public API
+// and so is trimmed from the top of stacks (KCSAN skips its "kcsan_"
+// frames the same way). Test packages (runtime_test, sanitizer_test) are
+// user code.
+func gocsanFrame(fn string) bool {
+	return strings.HasPrefix(fn, "github.com/gocsan/gocsan/runtime.") ||
+		strings.HasPrefix(fn, "github.com/gocsan/gocsan/sanitizer.")
+}
+
+// parseTraceback fills a's goroutine id, stack and creation site from one
+// goroutine's runtime.Stack text:
+//
+//	goroutine 7 [running]:
+//	main.writer(0xc000012345)
+//		/src/main.go:12 +0x1d
+//	created by main.main in goroutine 1
+//		/src/main.go:29 +0x55
+func parseTraceback(tb []byte, a *report.Access, max int) {
+	strip := ""
+	if o := opts(); o != nil {
+		strip = o.StripPathPrefix
+	}
+	lines := bytes.Split(tb, []byte("\n"))
+	if len(lines) > 0 {
+		a.Goroutine = parseGoid(lines[0])
+	}
+	trimming := true
+	for i := 1; i < len(lines); i++ {
+		line := string(lines[i])
+		if line == "" || line[0] == '\t' {
+			continue
+		}
+		var file string
+		var lineNo int
+		if i+1 < len(lines) && len(lines[i+1]) > 0 && lines[i+1][0] == '\t' {
+			file, lineNo = parseFileLine(string(lines[i+1][1:]))
+			if strip != "" {
+				file = strings.TrimPrefix(file, strip)
+			}
+		}
+		if rest, ok := strings.CutPrefix(line, "created by "); ok {
+			fn, gor, _ := strings.Cut(rest, " in goroutine ")
+			a.CreatedBy = &report.Frame{Function: fn, File: file, Line: lineNo}
+			a.CreatorGoroutine, _ = strconv.ParseInt(strings.TrimSpace(gor), 10, 64)
+			continue
+		}
+		fn := line
+		if j := strings.LastIndexByte(line, '('); j > 0 {
+			fn = line[:j]
+		} else {
+			continue // "...additional frames elided..."
+		}
+		if trimming && gocsanFrame(fn) {
+			continue
+		}
+		trimming = false
+		if len(a.Stack) < max {
+			a.Stack = append(a.Stack, report.Frame{Function: fn, File: file, Line: lineNo})
+		}
+	}
+}
+
+func parseGoid(first []byte) int64 {
+	rest, ok := bytes.CutPrefix(first, []byte("goroutine "))
+	if !ok {
+		return 0
+	}
+	if j := bytes.IndexByte(rest, ' '); j >= 0 {
+		rest = rest[:j]
+	}
+	id, _ := strconv.ParseInt(string(rest), 10, 64)
+	return id
+}
+
+// parseFileLine splits "/src/main.go:12 +0x1d".
+func parseFileLine(s string) (string, int) {
+	if j := strings.LastIndex(s, " +0x"); j >= 0 {
+		s = s[:j]
+	}
+	j := strings.LastIndexByte(s, ':')
+	if j < 0 {
+		return s, 0
+	}
+	n, err := strconv.Atoi(s[j+1:])
+	if err != nil {
+		return s, 0
+	}
+	return s[:j], n
+}
+
+// goid returns the current goroutine's id.
+func goid() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	return parseGoid(buf[:n])
+}
+
+// Per-goroutine disabling, KCSAN's kcsan_disable_current: a count per
+// goroutine id, consulted only in the slow paths and only while some
+// goroutine has disabled checking.
+var (
+	disabledAny atomic.Int32
+	disabledMu  sync.Mutex
+	disabledBy  = map[int64]int{}
+)
+
+// DisableCurrent stops the current goroutine from setting up or hitting
+// watchpoints until the matching EnableCurrent. Calls nest.
+func DisableCurrent() {
+	id := goid()
+	disabledMu.Lock()
+	disabledBy[id]++
+	disabledMu.Unlock()
+	disabledAny.Add(1)
+}
+
+// EnableCurrent undoes one DisableCurrent; an unbalanced call panics, as
+// KCSAN warns on "Unbalanced kcsan_enable_current()".
+func EnableCurrent() {
+	id := goid()
+	disabledMu.Lock()
+	n := disabledBy[id]
+	if n == 0 {
+		disabledMu.Unlock()
+		panic("gocsan: unbalanced EnableCurrent")
+	}
+	if n == 1 {
+		delete(disabledBy, id)
+	} else {
+		disabledBy[id] = n - 1
+	}
+	disabledMu.Unlock()
+	disabledAny.Add(-1)
+}
+
+func disabledForCurrent() bool {
+	if disabledAny.Load() == 0 {
+		return false
+	}
+	id := goid()
+	disabledMu.Lock()
+	n := disabledBy[id]
+	disabledMu.Unlock()
+	return n > 0
+}

@@ -1,0 +1,259 @@
+package runtime
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Options holds every tunable of the engine. They come from one place: the
+// GOCSAN environment variable, in the style of GORACE
+// (GOCSAN="skip=1 delay=2ms unknown_origin=0"), parsed at program start,
+// or Configure in code. optionTable below documents each one with its
+// default; docs/options.md is generated from it and a test keeps the two
+// equal.
+type Options struct {
+	Enabled                 bool
+	Skip                    int
+	SkipRandomize           bool
+	Delay                   time.Duration
+	DelayRandomize          bool
+	UnknownOrigin           bool
+	ValueChangeOnly         bool
+	AssumePlainWritesAtomic bool
+	ReportOnceIn            time.Duration
+	ExitCode                int
+	HaltOnError             bool
+	LogPath                 string
+	JSONPath                string
+	Ignore                  []string
+	StripPathPrefix         string
+	MaxStack                int
+}
+
+type option struct {
+	name, def, doc string
+	set            func(o *Options, v string) error
+	get            func(o *Options) string
+}
+
+// optionTable is the single list of options: name, default, effect.
+var optionTable = []option{
+	boolOption("enabled", "1", "Turns the engine on or off; off, instrumented code only pays the fast path and never reports.",
+		func(o *Options) *bool { return &o.Enabled }),
+	intOption("skip", "4000", 1, 1<<30, "Sampling: a watchpoint is armed about once per `skip` plain accesses on each P (KCSAN's skip_watch). 1 arms one on every access.",
+		func(o *Options) *int { return &o.Skip }),
+	boolOption("skip_randomize", "1", "Draw each skip count uniformly from [1, skip] instead of using skip itself, so periodic access patterns are not always sampled at the same phase.",
+		func(o *Options) *bool { return &o.SkipRandomize }),
+	durationOption("delay", "80us", "How long a watchpoint stays armed (KCSAN's udelay_task). A Go duration.",
+		func(o *Options) *time.Duration { return &o.Delay }),
+	boolOption("delay_randomize", "1", "Draw each delay from (0, delay] (from (delay/2, delay] for read-write accesses and assertions), as KCSAN does.",
+		func(o *Options) *bool { return &o.DelayRandomize }),
+	boolOption("unknown_origin", "1", "Report a value that changed while armed although no instrumented access hit the watchpoint (\"race at unknown origin\"). Assertions always report.",
+		func(o *Options) *bool { return &o.UnknownOrigin }),
+	boolOption("value_change_only", "0", "Report a hit only if the watched value changed (KCSAN's non-strict default). 0 reports every conflicting pair, as Go's race detector does.",
+		func(o *Options) *bool { return &o.ValueChangeOnly }),
+	boolOption("assume_plain_writes_atomic", "0", "Never watch aligned plain writes of at most 8 bytes (KCSAN's non-strict default). 0 watches them: the Go memory model gives them no atomicity.",
+		func(o *Options) *bool { return &o.AssumePlainWritesAtomic }),
+	durationOption("report_once_in", "3s", "Report the same pair of top frames at most once per this duration (KCSAN's report_once_in_ms); 0 disables rate limiting.",
+		func(o *Options) *time.Duration { return &o.ReportOnceIn }),
+	intOption("exitcode", "66", 0, 255, "Exit status of a program that reported races and would otherwise exit 0 (GORACE's exitcode); 0 disables.",
+		func(o *Options) *int { return &o.ExitCode }),
+	boolOption("halt_on_error", "0", "Exit with exitcode right after the first report.",
+		func(o *Options) *bool { return &o.HaltOnError }),
+	stringOption("log_path", "stderr", "Where text reports go: stderr, stdout, or a file (appended).",
+		func(o *Options) *string { return &o.LogPath }),
+	stringOption("json_path", "", "Also append each report as one JSON line to this file, written before the program goes on, so it survives a later panic, os.Exit or kill.",
+		func(o *Options) *string { return &o.JSONPath }),
+	{name: "ignore", def: "", doc: "Comma-separated functions (pkg.Func, pkg.(*T).Method) or packages (pkg/path) whose reports are suppressed when either top frame matches (KCSAN's filter list).",
+		set: func(o *Options, v string) error {
+			o.Ignore = nil
+			for _, s := range strings.Split(v, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					o.Ignore = append(o.Ignore, s)
+				}
+			}
+			return nil
+		}, get: func(o *Options) string { return strings.Join(o.Ignore, ",") }},
+	stringOption("strip_path_prefix", "", "Remove this prefix from file names in reports.",
+		func(o *Options) *string { return &o.StripPathPrefix }),
+	intOption("max_stack", "64", 1, 1024, "Frames kept per stack (KCSAN's NUM_STACK_ENTRIES).",
+		func(o *Options) *int { return &o.MaxStack }),
+}
+
+func boolOption(name, def, doc string, f func(*Options) *bool) option {
+	return option{name: name, def: def, doc: doc,
+		set: func(o *Options, v string) error {
+			switch v {
+			case "1", "true":
+				*f(o) = true
+			case "0", "false":
+				*f(o) = false
+			default:
+				return fmt.Errorf("want 0 or 1")
+			}
+			return nil
+		},
+		get: func(o *Options) string {
+			if *f(o) {
+				return "1"
+			}
+			return "0"
+		}}
+}
+
+func intOption(name, def string, lo, hi int, doc string, f func(*Options) *int) option {
+	return option{name: name, def: def, doc: doc,
+		set: func(o *Options, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < lo || n > hi {
+				return fmt.Errorf("want an integer in [%d, %d]", lo, hi)
+			}
+			*f(o) = n
+			return nil
+		},
+		get: func(o *Options) string { return strconv.Itoa(*f(o)) }}
+}
+
+func durationOption(name, def, doc string, f func(*Options) *time.Duration) option {
+	return option{name: name, def: def, doc: doc,
+		set: func(o *Options, v string) error {
+			d, err := time.ParseDuration(v)
+			if v == "0" {
+				d, err = 0, nil
+			}
+			if err != nil || d < 0 {
+				return fmt.Errorf("want a non-negative duration such as 80us or 2ms")
+			}
+			*f(o) = d
+			return nil
+		},
+		get: func(o *Options) string {
+			if *f(o) == 0 {
+				return "0"
+			}
+			return f(o).String()
+		}}
+}
+
+func stringOption(name, def, doc string, f func(*Options) *string) option {
+	return option{name: name, def: def, doc: doc,
+		set: func(o *Options, v string) error { *f(o) = v; return nil },
+		get: func(o *Options) string { return *f(o) }}
+}
+
+// DefaultOptions returns the options with every default of optionTable.
+func DefaultOptions() Options {
+	var o Options
+	for _, opt := range optionTable {
+		if err := opt.set(&o, opt.def); err != nil {
+			panic("gocsan: bad default for option " + opt.name + ": " + err.Error())
+		}
+	}
+	return o
+}
+
+// ParseOptions applies a GOCSAN-style string ("name=value name=value") on
+// top of base. An unknown name or a bad value is an error naming it.
+func ParseOptions(base Options, s string) (Options, error) {
+	o := base
+	for _, field := range strings.Fields(s) {
+		name, value, ok := strings.Cut(field, "=")
+		if !ok {
+			return base, fmt.Errorf("option %q: want name=value", field)
+		}
+		opt := lookupOption(name)
+		if opt == nil {
+			return base, fmt.Errorf("unknown option %q (known: %s)", name, strings.Join(OptionNames(), ", "))
+		}
+		if err := opt.set(&o, value); err != nil {
+			return base, fmt.Errorf("option %s=%q: %v", name, value, err)
+		}
+	}
+	return o, nil
+}
+
+func lookupOption(name string) *option {
+	for i := range optionTable {
+		if optionTable[i].name == name {
+			return &optionTable[i]
+		}
+	}
+	return nil
+}
+
+// OptionNames lists every option name, sorted.
+func OptionNames() []string {
+	names := make([]string, len(optionTable))
+	for i, o := range optionTable {
+		names[i] = o.name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// String renders o in GOCSAN syntax, every option included.
+func (o Options) String() string {
+	parts := make([]string, len(optionTable))
+	for i, opt := range optionTable {
+		parts[i] = opt.name + "=" + opt.get(&o)
+	}
+	return strings.Join(parts, " ")
+}
+
+// OptionsTable renders the options as a Markdown table: name, default,
+// effect. docs/options.md holds its output.
+func OptionsTable() string {
+	var b strings.Builder
+	b.WriteString("| option | default | effect |\n|---|---|---|\n")
+	for _, o := range optionTable {
+		def := o.def
+		if def == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", o.name, def, o.doc)
+	}
+	return b.String()
+}
+
+// current holds the options in force. The hot path never reads it; the
+// slow paths load it once each, so Configure may run at any time.
+var current atomic.Pointer[Options]
+
+func opts() *Options { return current.Load() }
+
+// CurrentOptions returns the options in force.
+func CurrentOptions() Options { return *current.Load() }
+
+// Configure replaces the options in force.
+func Configure(o Options) error {
+	if o.Skip < 1 {
+		return fmt.Errorf("gocsan: option skip must be >= 1")
+	}
+	if o.MaxStack < 1 {
+		o.MaxStack = 64
+	}
+	if err := sinks.reopen(&o); err != nil {
+		return err
+	}
+	current.Store(&o)
+	enabled.Store(o.Enabled)
+	limiter.setWindow(o.ReportOnceIn)
+	return nil
+}
+
+func init() {
+	o, err := ParseOptions(DefaultOptions(), os.Getenv("GOCSAN"))
+	if err == nil {
+		err = Configure(o)
+	}
+	if err != nil {
+		// An invalid option stops the program at start, as GORACE does.
+		fmt.Fprintf(os.Stderr, "gocsan: invalid GOCSAN environment variable: %v\n", err)
+		os.Exit(2)
+	}
+}
