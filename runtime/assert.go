@@ -80,7 +80,7 @@ func beginScope(addr, size uintptr, typ accessType) *Scope {
 		return s
 	}
 	count(SetupWatchpoints)
-	counters[UsedWatchpoints].Add(1)
+	countN(UsedWatchpoints, 1)
 	s.slot, s.armed = slot, true
 	return s
 }
@@ -104,7 +104,7 @@ func (s *Scope) End() {
 			}
 		}
 		removeWatchpoint(s.slot)
-		counters[UsedWatchpoints].Add(-1)
+		countN(UsedWatchpoints, -1)
 	}
 	checkAccess(s.addr, s.size, s.typ&^accessScoped)
 }

@@ -169,6 +169,7 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 	if !o.Enabled {
 		return
 	}
+	count(SampledAccesses)
 	if !encodable(size) {
 		count(UnencodableAccesses)
 		return
@@ -188,7 +189,7 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 		return
 	}
 	count(SetupWatchpoints)
-	counters[UsedWatchpoints].Add(1)
+	countN(UsedWatchpoints, 1)
 
 	old, hasValue := readValue(addr, size)
 	delayAccess(o, typ)
@@ -229,7 +230,7 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 	// Free the slot only after reporting: its rendezvous channel and
 	// owner word are ours until then.
 	removeWatchpoint(slot)
-	counters[UsedWatchpoints].Add(-1)
+	countN(UsedWatchpoints, -1)
 }
 
 // delayAccess keeps the watchpoint armed: KCSAN's delay_access, a

@@ -54,9 +54,10 @@ func TestReportSurvivesExit(t *testing.T) {
 	} {
 		t.Run(c.end, func(t *testing.T) {
 			jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
+			statsDir := filepath.Join(t.TempDir(), "stats")
 			cmd := exec.Command(os.Args[0], "-test.run=^TestReportSurvivesExit$")
 			cmd.Env = append(os.Environ(), "GOCSAN_CHILD_END="+c.end,
-				"GOCSAN=skip=1 delay=1ms json_path="+jsonPath)
+				"GOCSAN=skip=1 delay=1ms json_path="+jsonPath+" stats_dir="+statsDir)
 			out, err := cmd.CombinedOutput()
 			code := 0
 			if ee, ok := err.(*exec.ExitError); ok {
@@ -67,6 +68,14 @@ func TestReportSurvivesExit(t *testing.T) {
 			}
 			if !strings.Contains(string(out), "BUG: KCSAN: data-race in") && c.end != "kill" {
 				t.Errorf("no text report on stderr:\n%s", out)
+			}
+			// The counters survive the process in its stats file.
+			procs, err := rt.ReadStatsDir(statsDir)
+			if err != nil || len(procs) != 1 {
+				t.Fatalf("stats dir: %d processes, %v", len(procs), err)
+			}
+			if procs[0].Counters["reports_printed"] < 1 || procs[0].Counters["setup_watchpoints"] < 1 {
+				t.Errorf("stats after exit: %v", procs[0].Counters)
 			}
 			f, err := os.Open(jsonPath)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -30,6 +31,7 @@ type Options struct {
 	HaltOnError             bool
 	LogPath                 string
 	JSONPath                string
+	StatsDir                string
 	Ignore                  []string
 	StripPathPrefix         string
 	MaxStack                int
@@ -79,6 +81,8 @@ var optionTable = []option{
 			}
 			return nil
 		}, get: func(o *Options) string { return strings.Join(o.Ignore, ",") }},
+	stringOption("stats_dir", "", "Keep this process's counters in a shared memory-mapped file DIR/<pid>.stats, current at every moment and kept after exit, for `gocsan test -metrics-addr` and `gocsan metrics`.",
+		func(o *Options) *string { return &o.StatsDir }),
 	stringOption("strip_path_prefix", "", "Remove this prefix from file names in reports.",
 		func(o *Options) *string { return &o.StripPathPrefix }),
 	intOption("max_stack", "64", 1, 1024, "Frames kept per stack (KCSAN's NUM_STACK_ENTRIES).",
@@ -226,11 +230,19 @@ var current atomic.Pointer[Options]
 
 func opts() *Options { return current.Load() }
 
+// statsDirInUse is the stats_dir whose file holds the counters; Configure
+// runs rarely and callers serialize it, as options are process-wide.
+var statsDirInUse string
+
 // CurrentOptions returns the options in force.
 func CurrentOptions() Options { return *current.Load() }
 
+var configureMu sync.Mutex
+
 // Configure replaces the options in force.
 func Configure(o Options) error {
+	configureMu.Lock()
+	defer configureMu.Unlock()
 	if o.Skip < 1 {
 		return fmt.Errorf("gocsan: option skip must be >= 1")
 	}
@@ -239,6 +251,12 @@ func Configure(o Options) error {
 	}
 	if err := sinks.reopen(&o); err != nil {
 		return err
+	}
+	if o.StatsDir != "" && o.StatsDir != statsDirInUse {
+		if err := openStatsFile(o.StatsDir); err != nil {
+			return err
+		}
+		statsDirInUse = o.StatsDir
 	}
 	current.Store(&o)
 	enabled.Store(o.Enabled)

@@ -20,6 +20,7 @@ const (
 	ReportsPrinted                        // reports written to the sinks
 	ReportsSuppressed                     // reports dropped by rate limiting, the ignore list or value_change_only
 	DelayNanoseconds                      // time spent by watchers delaying, in nanoseconds
+	SampledAccesses                       // accesses picked by sampling to set up a watchpoint
 	numCounters
 )
 
@@ -36,6 +37,7 @@ var counterNames = [...]string{
 	ReportsPrinted:         "reports_printed",
 	ReportsSuppressed:      "reports_suppressed",
 	DelayNanoseconds:       "delay_nanoseconds",
+	SampledAccesses:        "sampled_accesses",
 }
 
 // The name table must cover every counter (KCSAN's static_assert).
@@ -58,20 +60,34 @@ func Counters() []Counter {
 	return cs
 }
 
+type counterArray [numCounters]atomic.Int64
+
 // counters are only touched in the slow paths, never per access, so one
 // shared array costs nothing on the hot path. Relaxed semantics suffice:
-// readers want eventually consistent numbers, not ordering.
-var counters [numCounters]atomic.Int64
+// readers want eventually consistent numbers, not ordering. The array
+// lives in the process's memory, or, with the stats_dir option, in a
+// shared file mapping that other processes read (statsfile.go).
+//
+// Package-level initialization (not an init func) sets the pointer, so it
+// is ready before any init func, including the one that reads GOCSAN.
+var counters = func() *atomic.Pointer[counterArray] {
+	p := new(atomic.Pointer[counterArray])
+	p.Store(new(counterArray))
+	return p
+}()
 
-func count(c Counter)           { counters[c].Add(1) }
-func countN(c Counter, n int64) { counters[c].Add(n) }
-func Stat(c Counter) int64      { return counters[c].Load() }
+func count(c Counter)           { counters.Load()[c].Add(1) }
+func countN(c Counter, n int64) { counters.Load()[c].Add(n) }
+
+// Stat returns the current value of one counter.
+func Stat(c Counter) int64 { return counters.Load()[c].Load() }
 
 // Stats returns a snapshot of all counters by name.
 func Stats() map[string]int64 {
+	cs := counters.Load()
 	m := make(map[string]int64, numCounters)
-	for i := range counters {
-		m[counterNames[i]] = counters[i].Load()
+	for i := range cs {
+		m[counterNames[i]] = cs[i].Load()
 	}
 	return m
 }
