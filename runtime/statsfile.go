@@ -118,3 +118,20 @@ func readStatsFile(path string) (ProcessStats, error) {
 	}
 	return ps, nil
 }
+
+// SumStats adds up the counters of several processes. The gauge
+// used_watchpoints counts only processes that are still running: a
+// process killed while a watchpoint was armed leaves it non-zero.
+func SumStats(procs []ProcessStats) map[string]int64 {
+	sum := make(map[string]int64)
+	for _, p := range procs {
+		alive := processAlive(p.Pid)
+		for name, v := range p.Counters {
+			if name == counterNames[UsedWatchpoints] && !alive {
+				continue
+			}
+			sum[name] += v
+		}
+	}
+	return sum
+}
