@@ -1,0 +1,425 @@
+package instrument
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// This file finds the memory accesses an expression performs, in
+// evaluation order, and turns each into a check: a call into the runtime
+// with the accessed address and size.
+
+type accessKind int
+
+const (
+	kRead accessKind = iota
+	kWrite
+	kReadWrite
+	kAtomicRead
+	kAtomicWrite
+	kAtomicReadWrite
+)
+
+// A check is one inserted runtime call, in the two forms the rewriter
+// can place: as a statement before the statement holding the access, or
+// as a boolean (always true) operand of && inside an expression.
+type check struct {
+	stmt    string
+	boolean string
+	pos     token.Pos // the access, for tests and warnings
+	desc    string    // "Kind expr size", for tests
+}
+
+// A collector gathers the checks for the accesses of one evaluation
+// context (a statement, a condition, the right operand of && or ||).
+type collector struct {
+	r      *fileRewriter
+	seq    int // reserved edit order: the checks enclose what they visit
+	checks []check
+	// deferred is set for the call of a go or defer statement: its
+	// operands are evaluated now, but the call's own effects (builtins,
+	// atomics) happen later, so they are not checked here.
+	deferred bool
+}
+
+func (r *fileRewriter) collector() *collector { return &collector{r: r, seq: r.buf.reserve()} }
+
+func unparen(e ast.Expr) ast.Expr {
+	for {
+		p, ok := e.(*ast.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
+}
+
+// read collects the accesses of evaluating e as a value.
+func (c *collector) read(e ast.Expr) {
+	if e == nil {
+		return
+	}
+	info := c.r.info
+	if tv, ok := info.Types[e]; ok && (tv.IsType() || tv.Value != nil) {
+		return // types and constants are not memory
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		c.read(e.X)
+	case *ast.Ident:
+		c.r.maybeExit(e, e)
+		if _, ok := info.Uses[e].(*types.Var); ok {
+			c.loc(e, kRead)
+		}
+	case *ast.BasicLit:
+	case *ast.FuncLit:
+		c.r.funcLit(e)
+	case *ast.CompositeLit:
+		_, isMap := coreType(info.TypeOf(e)).(*types.Map)
+		for _, el := range e.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				if isMap {
+					c.read(kv.Key)
+				}
+				c.read(kv.Value)
+				continue
+			}
+			c.read(el)
+		}
+	case *ast.SelectorExpr:
+		sel := info.Selections[e]
+		if sel == nil { // qualified identifier
+			c.r.maybeExit(e, e.Sel)
+			if _, ok := info.Uses[e.Sel].(*types.Var); ok {
+				c.loc(e, kRead)
+			}
+			return
+		}
+		switch sel.Kind() {
+		case types.FieldVal:
+			c.loc(e, kRead)
+		case types.MethodVal:
+			c.receiver(e, sel)
+		}
+	case *ast.IndexExpr:
+		if c.isInstantiation(e.X) {
+			return
+		}
+		if _, ok := coreType(info.TypeOf(e.X)).(*types.Map); ok {
+			c.mapAccess(e.X, kRead, e.Pos())
+			c.read(e.Index)
+			return
+		}
+		c.loc(e, kRead)
+	case *ast.IndexListExpr:
+	case *ast.SliceExpr:
+		switch coreType(info.TypeOf(e.X)).(type) {
+		case *types.Array:
+			c.addrOf(e.X)
+		default:
+			c.read(e.X)
+		}
+		c.read(e.Low)
+		c.read(e.High)
+		c.read(e.Max)
+	case *ast.TypeAssertExpr:
+		c.read(e.X)
+	case *ast.StarExpr:
+		c.loc(e, kRead)
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			c.addrOf(e.X)
+			return
+		}
+		c.read(e.X)
+	case *ast.BinaryExpr:
+		c.read(e.X)
+		if e.Op == token.LAND || e.Op == token.LOR {
+			c.r.shortCircuit(e.Y)
+			return
+		}
+		c.read(e.Y)
+	case *ast.CallExpr:
+		c.call(e)
+	case *ast.KeyValueExpr:
+		c.read(e.Value)
+	default:
+		// Type expressions and anything else: no accesses.
+	}
+}
+
+func (c *collector) isInstantiation(x ast.Expr) bool {
+	tv, ok := c.r.info.Types[x]
+	if !ok {
+		return false
+	}
+	if tv.IsType() {
+		return true
+	}
+	_, isSig := tv.Type.(*types.Signature)
+	if !isSig {
+		return false
+	}
+	// A generic function being instantiated (f[int]) is not a
+	// slice of funcs being indexed: it names a function object.
+	switch x := unparen(x).(type) {
+	case *ast.Ident:
+		_, ok := c.r.info.Uses[x].(*types.Func)
+		return ok
+	case *ast.SelectorExpr:
+		_, ok := c.r.info.Uses[x.Sel].(*types.Func)
+		return ok
+	}
+	return false
+}
+
+// write collects the accesses of assigning to e (kind kWrite or
+// kReadWrite).
+func (c *collector) write(e ast.Expr, kind accessKind) {
+	e = unparen(e)
+	if id, ok := e.(*ast.Ident); ok && id.Name == "_" {
+		return
+	}
+	if ix, ok := e.(*ast.IndexExpr); ok {
+		if _, isMap := coreType(c.r.info.TypeOf(ix.X)).(*types.Map); isMap {
+			c.mapAccess(ix.X, kind, ix.Pos())
+			c.read(ix.Index)
+			return
+		}
+	}
+	c.loc(e, kind)
+}
+
+// addrOf collects the accesses of computing the address of e (operand of
+// &, pointer-receiver method calls): the operands that locate e are read,
+// e itself is not accessed.
+func (c *collector) addrOf(e ast.Expr) {
+	switch e := unparen(e).(type) {
+	case *ast.Ident:
+	case *ast.SelectorExpr:
+		sel := c.r.info.Selections[e]
+		if sel == nil {
+			return
+		}
+		c.locate(e)
+	case *ast.IndexExpr, *ast.StarExpr:
+		c.locate(e)
+	case *ast.CompositeLit:
+		c.read(e)
+	default:
+		c.read(e)
+	}
+}
+
+// locate collects the reads needed to find the storage of the
+// addressable expression e: the pointers followed, slice headers and
+// indexes, but not e itself.
+func (c *collector) locate(e ast.Expr) {
+	info := c.r.info
+	switch e := unparen(e).(type) {
+	case *ast.SelectorExpr:
+		if isPointer(info.TypeOf(e.X)) {
+			c.read(e.X)
+		} else {
+			c.addrOf(e.X)
+		}
+	case *ast.IndexExpr:
+		switch t := coreType(info.TypeOf(e.X)).(type) {
+		case *types.Slice, *types.Basic:
+			c.header(e.X)
+		case *types.Pointer:
+			c.read(e.X)
+		case *types.Array:
+			c.addrOf(e.X)
+		default:
+			_ = t
+			c.read(e.X)
+		}
+		c.read(e.Index)
+	case *ast.StarExpr:
+		c.read(e.X)
+	}
+}
+
+// header collects the read of a slice or string header for indexing: the
+// data pointer word when the header itself is shared storage.
+func (c *collector) header(x ast.Expr) {
+	c.locate(x)
+	shared, addressable := c.r.storage(x)
+	if !shared || !addressable {
+		return
+	}
+	ptr := c.r.sizes.Sizeof(types.Typ[types.Uintptr])
+	c.emitLoc(x, kRead, fmt.Sprint(ptr), false, x.Pos())
+}
+
+// loc collects the accesses of reading or writing the storage denoted by
+// the addressable expression e: locating it, then e itself if it may be
+// shared.
+func (c *collector) loc(e ast.Expr, kind accessKind) {
+	c.locate(e)
+	shared, addressable := c.r.storage(e)
+	if !shared || !addressable {
+		return
+	}
+	size, isRange, ok := c.r.sizeOf(e, c.r.info.TypeOf(e))
+	if !ok {
+		return
+	}
+	c.emitLoc(e, kind, size, isRange, e.Pos())
+}
+
+// emitLoc adds a check of kind on the storage of e.
+func (c *collector) emitLoc(e ast.Expr, kind accessKind, size string, isRange bool, pos token.Pos) {
+	addr, ok := c.r.addrText(e)
+	if !ok {
+		c.r.warn(pos, "access through an operand with side effects or spanning lines is not instrumented")
+		return
+	}
+	c.add(kind, isRange, addr+", "+size, c.r.text(e)+" "+size, pos)
+}
+
+// add records one runtime call.
+func (c *collector) add(kind accessKind, isRange bool, args, what string, pos token.Pos) {
+	name := kindName(kind, isRange)
+	c.addRaw(name, args, name+" "+what, pos)
+}
+
+func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
+	r := c.r
+	r.usedRT = true
+	stmt := rtName + "." + name + "(" + args + ")"
+	boolean := "func() bool { " + stmt + "; return true }()"
+	if name == "Read" || name == "Write" {
+		boolean = rtName + "." + name + "B(" + args + ")"
+	}
+	for _, k := range c.checks {
+		if k.stmt == stmt {
+			// The same access twice in one evaluation (the slice
+			// header in copy(s, s[1:])): one check suffices.
+			return
+		}
+	}
+	c.checks = append(c.checks, check{stmt: stmt, boolean: boolean, pos: pos, desc: desc})
+}
+
+// addStmt records a check that only has a statement form (a conditional).
+func (c *collector) addStmt(stmt, desc string, pos token.Pos) {
+	c.r.usedRT = true
+	c.checks = append(c.checks, check{
+		stmt:    stmt,
+		boolean: "func() bool { " + stmt + "; return true }()",
+		pos:     pos,
+		desc:    desc,
+	})
+}
+
+func kindName(k accessKind, isRange bool) string {
+	switch k {
+	case kAtomicRead:
+		return "AtomicRead"
+	case kAtomicWrite:
+		return "AtomicWrite"
+	case kAtomicReadWrite:
+		return "AtomicReadWrite"
+	}
+	if isRange {
+		if k == kRead {
+			return "ReadRange"
+		}
+		// A read-modify-write of a multi-word value is checked
+		// as a write, which conflicts with everything a read does.
+		return "WriteRange"
+	}
+	switch k {
+	case kWrite:
+		return "Write"
+	case kReadWrite:
+		return "ReadWrite"
+	}
+	return "Read"
+}
+
+// mapAccess models an access to a map's contents as an 8-byte access to
+// the map object (the runtime's map header), found through the map
+// variable m. A nil map has no object; the per-file helper turns its
+// address into a zero-sized access, which the runtime ignores.
+func (c *collector) mapAccess(m ast.Expr, kind accessKind, pos token.Pos) {
+	if c.deferred {
+		c.read(m)
+		return
+	}
+	c.read(m)
+	if kind == kWrite || kind == kReadWrite {
+		kind = kWrite
+	}
+	_, addressable := c.r.storage(m)
+	if !addressable {
+		c.r.warn(pos, "map access through an unaddressable map value is not instrumented")
+		return
+	}
+	ptr, ok := c.r.ptrText(m)
+	if !ok {
+		c.r.warn(pos, "map access through an operand with side effects or spanning lines is not instrumented")
+		return
+	}
+	c.r.needMH = true
+	c.r.usedUnsafe = true
+	c.add(kind, false, c.r.mhName()+"(*(*uintptr)("+unsafeName+".Pointer("+ptr+")))", "map "+c.r.text(m)+" 8", pos)
+}
+
+// receiver collects the accesses of evaluating the receiver of a method
+// value or call x.M.
+func (c *collector) receiver(e *ast.SelectorExpr, sel *types.Selection) {
+	info := c.r.info
+	xt := info.TypeOf(e.X)
+	if _, isIface := xt.Underlying().(*types.Interface); isIface {
+		c.read(e.X)
+		return
+	}
+	direct := len(sel.Index()) == 1
+	switch {
+	case ptrRecv(sel):
+		if isPointer(xt) {
+			c.read(e.X)
+		} else {
+			c.addrOf(e.X)
+		}
+	case isPointer(xt):
+		c.read(e.X)
+		if direct {
+			// A value method through a pointer copies *x.
+			c.deref(e.X, kRead, e.Pos())
+		}
+	case direct:
+		c.read(e.X)
+	default:
+		// A promoted value method: the copy is of an embedded
+		// field the source does not name; only locate it.
+		c.addrOf(e.X)
+	}
+}
+
+// deref adds a check of kind on *p, for the pointer-valued expression p.
+func (c *collector) deref(p ast.Expr, kind accessKind, pos token.Pos) {
+	pt, ok := coreType(c.r.info.TypeOf(p)).(*types.Pointer)
+	if !ok {
+		return
+	}
+	if !c.r.pure(p) {
+		c.r.warn(pos, "access through an operand with side effects is not instrumented")
+		return
+	}
+	ptext, ok := c.r.exprText(p)
+	if !ok {
+		c.r.warn(pos, "access through an operand spanning lines is not instrumented")
+		return
+	}
+	size, isRange, ok := c.r.sizeOfText("*"+ptext, pt.Elem())
+	if !ok {
+		return
+	}
+	c.add(kind, isRange, "uintptr("+unsafeName+".Pointer("+ptext+")), "+size, "*"+ptext+" "+size, pos)
+}

@@ -1,0 +1,388 @@
+package instrument
+
+import (
+	"go/ast"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// call collects the accesses of a call expression: conversions, builtins
+// (including the bulk operations copy, append and clear), sync/atomic
+// functions and typed atomics, method calls and plain calls.
+func (c *collector) call(e *ast.CallExpr) {
+	info := c.r.info
+	if tv, ok := info.Types[e.Fun]; ok && tv.IsType() {
+		c.conversion(e, tv.Type)
+		return
+	}
+	if b := c.builtin(e.Fun); b != "" {
+		c.builtinCall(b, e)
+		return
+	}
+	if fn := calledFunc(info, e.Fun); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "sync/atomic" {
+		if c.atomicCall(e, fn) {
+			return
+		}
+	}
+	c.read(e.Fun)
+	for _, a := range e.Args {
+		c.read(a)
+	}
+}
+
+// calledFunc returns the function or method a call expression's Fun
+// names statically, or nil.
+func calledFunc(info *types.Info, fun ast.Expr) *types.Func {
+	switch f := unparen(fun).(type) {
+	case *ast.Ident:
+		fn, _ := info.Uses[f].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		fn, _ := info.Uses[f.Sel].(*types.Func)
+		return fn
+	case *ast.IndexExpr: // explicit instantiation
+		return calledFunc(info, f.X)
+	case *ast.IndexListExpr:
+		return calledFunc(info, f.X)
+	}
+	return nil
+}
+
+// builtin returns the name of the builtin (or unsafe function) fun names.
+func (c *collector) builtin(fun ast.Expr) string {
+	var id *ast.Ident
+	switch f := unparen(fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	default:
+		return ""
+	}
+	b, ok := c.r.info.Uses[id].(*types.Builtin)
+	if !ok {
+		return ""
+	}
+	return b.Name()
+}
+
+func (c *collector) conversion(e *ast.CallExpr, to types.Type) {
+	if len(e.Args) != 1 {
+		return
+	}
+	x := e.Args[0]
+	c.read(x)
+	if c.deferred {
+		return
+	}
+	from := coreType(c.r.info.TypeOf(x))
+	sl, ok := from.(*types.Slice)
+	if !ok {
+		return
+	}
+	switch t := coreType(to).(type) {
+	case *types.Basic:
+		if t.Info()&types.IsString != 0 {
+			// string([]byte) and string([]rune) read the whole
+			// backing array.
+			c.sliceRange(x, sl, kRead, "")
+		}
+	case *types.Array:
+		// [N]T(s) reads the first N elements.
+		if size, _, ok := c.r.sizeOfText(c.r.text(e), to); ok {
+			c.sliceRange(x, sl, kRead, size)
+		}
+	}
+}
+
+// sliceRange adds a ranged check over the backing array of the slice
+// expression s: its first len(s) elements, or size bytes when size is
+// not empty.
+func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, size string) {
+	if c.r.lang < 20 {
+		c.r.warn(s.Pos(), "bulk access not instrumented: needs unsafe.SliceData (go1.20)")
+		return
+	}
+	st, ok := c.r.exprText(s)
+	if !ok || !c.r.pure(s) {
+		c.r.warn(s.Pos(), "bulk access through an operand with side effects is not instrumented")
+		return
+	}
+	elem, _, ok := c.r.sizeOfText(st+"[0]", sl.Elem())
+	if !ok {
+		return
+	}
+	if size == "" {
+		size = "uintptr(len(" + st + "))*" + elem
+	}
+	c.r.usedUnsafe = true
+	c.add(kind, true, c.r.sliceData(st)+", "+size, st+"[:]", s.Pos())
+}
+
+func (r *fileRewriter) sliceData(s string) string {
+	return "uintptr(" + unsafeName + ".Pointer(" + unsafeName + ".SliceData(" + s + ")))"
+}
+
+func (c *collector) builtinCall(name string, e *ast.CallExpr) {
+	info := c.r.info
+	args := e.Args
+	switch name {
+	case "len", "cap":
+		if len(args) != 1 {
+			return
+		}
+		switch coreType(info.TypeOf(args[0])).(type) {
+		case *types.Map:
+			c.mapAccess(args[0], kRead, e.Pos())
+		case *types.Array:
+			// The length of an array is its type's.
+			c.addrOf(args[0])
+		case *types.Pointer:
+			c.read(args[0])
+		default:
+			c.read(args[0])
+		}
+	case "append":
+		for _, a := range args {
+			c.read(a)
+		}
+		if !c.deferred {
+			c.appendEffect(e)
+		}
+	case "copy":
+		for _, a := range args {
+			c.read(a)
+		}
+		if !c.deferred && len(args) == 2 {
+			c.copyEffect(args[0], args[1])
+		}
+	case "clear":
+		if len(args) != 1 {
+			return
+		}
+		switch t := coreType(info.TypeOf(args[0])).(type) {
+		case *types.Map:
+			c.mapAccess(args[0], kWrite, e.Pos())
+		case *types.Slice:
+			c.read(args[0])
+			if !c.deferred {
+				c.sliceRange(args[0], t, kWrite, "")
+			}
+		default:
+			c.read(args[0])
+		}
+	case "delete":
+		if len(args) != 2 {
+			return
+		}
+		c.mapAccess(args[0], kWrite, e.Pos())
+		c.read(args[1])
+	case "make":
+		for _, a := range args[1:] {
+			c.read(a)
+		}
+	case "new":
+		for _, a := range args {
+			c.read(a) // a type is skipped by read; new(expr) reads expr
+		}
+	case "Sizeof", "Alignof", "Offsetof":
+		// Not evaluated.
+	default:
+		// close, panic, print, println, complex, real, imag, min,
+		// max, recover, unsafe.Add/Slice/SliceData/String/StringData:
+		// they read their operands.
+		for _, a := range args {
+			c.read(a)
+		}
+	}
+}
+
+// appendEffect checks append(s, xs...)'s effect on memory: when the
+// result fits s's capacity the new elements are written into s's backing
+// array after len(s); otherwise a new array is allocated and s's elements
+// are read (copied). The operand read of a spread slice is checked too.
+func (c *collector) appendEffect(e *ast.CallExpr) {
+	if len(e.Args) == 0 {
+		return
+	}
+	s := e.Args[0]
+	sl, ok := coreType(c.r.info.TypeOf(e)).(*types.Slice)
+	if !ok {
+		return
+	}
+	n := ""
+	if e.Ellipsis.IsValid() {
+		if len(e.Args) != 2 {
+			return
+		}
+		xs := e.Args[1]
+		if xsl, ok := coreType(c.r.info.TypeOf(xs)).(*types.Slice); ok {
+			c.sliceRange(xs, xsl, kRead, "")
+		}
+		xt, ok := c.r.exprText(xs)
+		if !ok || !c.r.pure(xs) {
+			return
+		}
+		n = "len(" + xt + ")"
+	} else {
+		n = strconv.Itoa(len(e.Args) - 1)
+	}
+	if n == "0" {
+		return
+	}
+	if c.r.lang < 20 {
+		c.r.warn(e.Pos(), "append not instrumented: needs unsafe.SliceData (go1.20)")
+		return
+	}
+	st, ok := c.r.exprText(s)
+	if !ok || !c.r.pure(s) {
+		c.r.warn(e.Pos(), "append to an operand with side effects is not instrumented")
+		return
+	}
+	if tv, ok := c.r.info.Types[s]; ok && tv.IsNil() {
+		return
+	}
+	elem, _, ok := c.r.sizeOfText(st+"[0]", sl.Elem())
+	if !ok {
+		return
+	}
+	c.r.usedUnsafe = true
+	data := c.r.sliceData(st)
+	stmt := "if len(" + st + ")+" + n + " <= cap(" + st + ") { " +
+		rtName + ".WriteRange(" + data + "+uintptr(len(" + st + "))*" + elem + ", uintptr(" + n + ")*" + elem + ") } else { " +
+		rtName + ".ReadRange(" + data + ", uintptr(len(" + st + "))*" + elem + ") }"
+	c.addStmt(stmt, "Append "+st, e.Pos())
+}
+
+// copyEffect checks copy(dst, src): min(len(dst), len(src)) elements are
+// written to dst's backing array and read from src's (a string source is
+// immutable and not checked).
+func (c *collector) copyEffect(dst, src ast.Expr) {
+	dsl, ok := coreType(c.r.info.TypeOf(dst)).(*types.Slice)
+	if !ok {
+		return
+	}
+	if c.r.lang < 21 {
+		c.r.warn(dst.Pos(), "copy not instrumented: needs min (go1.21)")
+		return
+	}
+	dt, ok1 := c.r.exprText(dst)
+	srt, ok2 := c.r.exprText(src)
+	if !ok1 || !ok2 || !c.r.pure(dst) || !c.r.pure(src) {
+		c.r.warn(dst.Pos(), "copy with operands with side effects is not instrumented")
+		return
+	}
+	elem, _, ok := c.r.sizeOfText(dt+"[0]", dsl.Elem())
+	if !ok {
+		return
+	}
+	n := "uintptr(min(len(" + dt + "), len(" + srt + ")))*" + elem
+	c.r.usedUnsafe = true
+	c.add(kWrite, true, c.r.sliceData(dt)+", "+n, dt+"[:]", dst.Pos())
+	if b, ok := coreType(c.r.info.TypeOf(src)).(*types.Basic); ok && b.Info()&types.IsString != 0 {
+		return
+	}
+	c.add(kRead, true, c.r.sliceData(srt)+", "+n, srt+"[:]", src.Pos())
+}
+
+// atomicCall handles a sync/atomic function or typed-atomic method call,
+// reporting whether it did.
+func (c *collector) atomicCall(e *ast.CallExpr, fn *types.Func) bool {
+	kind, ok := atomicKind(fn.Name())
+	if !ok {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	if sig.Recv() == nil {
+		// atomic.AddInt64(&x, 1): the target is the first operand.
+		if len(e.Args) == 0 {
+			return false
+		}
+		c.read(e.Fun)
+		for _, a := range e.Args {
+			c.read(a)
+		}
+		if c.deferred {
+			return true
+		}
+		p := e.Args[0]
+		pt, ok := coreType(c.r.info.TypeOf(p)).(*types.Pointer)
+		if !ok {
+			return true
+		}
+		pp, ok := c.r.exprText(p)
+		if !ok || !c.r.pure(p) {
+			c.r.warn(p.Pos(), "atomic access through an operand with side effects is not instrumented")
+			return true
+		}
+		size, _, ok := c.r.sizeOfText("*"+pp, pt.Elem())
+		if !ok {
+			return true
+		}
+		c.r.usedUnsafe = true
+		what := "*" + pp
+		if strings.HasPrefix(pp, "&") {
+			what = pp[1:]
+		}
+		c.add(kind, false, "uintptr("+unsafeName+".Pointer("+pp+")), "+size, what+" "+size, e.Pos())
+		return true
+	}
+	// v.Add(1) on an atomic.Int64 etc.
+	sx, ok := unparen(e.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	sel := c.r.info.Selections[sx]
+	if sel == nil || sel.Kind() != types.MethodVal || len(sel.Index()) != 1 {
+		return false
+	}
+	c.receiver(sx, sel)
+	for _, a := range e.Args {
+		c.read(a)
+	}
+	if c.deferred {
+		return true
+	}
+	recv := sig.Recv().Type()
+	if p, ok := recv.(*types.Pointer); ok {
+		recv = p.Elem()
+	}
+	var target string
+	var tok bool
+	if isPointer(c.r.info.TypeOf(sx.X)) {
+		if !c.r.pure(sx.X) {
+			c.r.warn(sx.Pos(), "atomic access through an operand with side effects is not instrumented")
+			return true
+		}
+		target, tok = c.r.exprText(sx.X)
+	} else {
+		target, tok = c.r.ptrText(sx.X)
+	}
+	if !tok {
+		c.r.warn(sx.Pos(), "atomic access through an operand with side effects or spanning lines is not instrumented")
+		return true
+	}
+	size, _, ok := c.r.sizeOfText("*"+target, recv)
+	if !ok {
+		return true
+	}
+	c.r.usedUnsafe = true
+	c.add(kind, false, "uintptr("+unsafeName+".Pointer("+target+")), "+size, c.r.text(sx.X)+" "+size, e.Pos())
+	return true
+}
+
+// atomicKind classifies a sync/atomic function or method by name.
+func atomicKind(name string) (accessKind, bool) {
+	switch {
+	case strings.HasPrefix(name, "Load"):
+		return kAtomicRead, true
+	case strings.HasPrefix(name, "Store"):
+		return kAtomicWrite, true
+	case strings.HasPrefix(name, "Add"), strings.HasPrefix(name, "Swap"),
+		strings.HasPrefix(name, "CompareAndSwap"), strings.HasPrefix(name, "And"),
+		strings.HasPrefix(name, "Or"):
+		return kAtomicReadWrite, true
+	}
+	return 0, false
+}

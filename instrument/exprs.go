@@ -1,0 +1,222 @@
+package instrument
+
+import (
+	"bytes"
+	"go/ast"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// Helpers that decide whether an expression's storage may be shared and
+// produce the Go text of its address and size.
+
+// storage reports whether the storage e denotes may be shared with
+// another goroutine, and whether e is addressable at all.
+func (r *fileRewriter) storage(e ast.Expr) (shared, addressable bool) {
+	switch e := unparen(e).(type) {
+	case *ast.Ident:
+		v, ok := r.info.Uses[e].(*types.Var)
+		if !ok {
+			return false, false
+		}
+		return isPkgLevel(v) || r.shared[v], true
+	case *ast.SelectorExpr:
+		sel := r.info.Selections[e]
+		if sel == nil {
+			v, ok := r.info.Uses[e.Sel].(*types.Var)
+			if !ok {
+				return false, false
+			}
+			return isPkgLevel(v), true
+		}
+		if sel.Kind() != types.FieldVal {
+			return false, false
+		}
+		if sel.Indirect() {
+			return true, true
+		}
+		return r.storage(e.X)
+	case *ast.IndexExpr:
+		switch coreType(r.info.TypeOf(e.X)).(type) {
+		case *types.Slice, *types.Pointer:
+			return true, true
+		case *types.Array:
+			return r.storage(e.X)
+		}
+		return false, false
+	case *ast.StarExpr:
+		return true, true
+	}
+	return false, false
+}
+
+// sizeOf returns the Go text of e's size and whether it needs a ranged
+// check (larger than a word or not a power of two); ok is false for
+// zero-sized values, which never race.
+func (r *fileRewriter) sizeOf(e ast.Expr, t types.Type) (size string, isRange, ok bool) {
+	return r.sizeOfText(r.text(e), t)
+}
+
+// sizeOfText is sizeOf for the expression text et of type t. Sizes of
+// types involving type parameters are only known at instantiation, so
+// they use unsafe.Sizeof (not constant for them) and the ranged form.
+func (r *fileRewriter) sizeOfText(et string, t types.Type) (size string, isRange, ok bool) {
+	if t == nil {
+		return "", false, false
+	}
+	if hasTypeParam(t, map[types.Type]bool{}) {
+		r.usedUnsafe = true
+		return unsafeName + ".Sizeof(" + et + ")", true, true
+	}
+	n := r.sizes.Sizeof(t)
+	switch n {
+	case 0:
+		return "", false, false
+	case 1, 2, 4, 8:
+		return strconv.FormatInt(n, 10), false, true
+	}
+	return strconv.FormatInt(n, 10), true, true
+}
+
+func hasTypeParam(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t := t.(type) {
+	case *types.TypeParam:
+		return true
+	case *types.Named:
+		args := t.TypeArgs()
+		for i := 0; i < args.Len(); i++ {
+			if hasTypeParam(args.At(i), seen) {
+				return true
+			}
+		}
+		return hasTypeParam(t.Underlying(), seen)
+	case *types.Alias:
+		return hasTypeParam(types.Unalias(t), seen)
+	case *types.Array:
+		return hasTypeParam(t.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < t.NumFields(); i++ {
+			if hasTypeParam(t.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	}
+	// Pointers, slices, maps, channels, funcs and interfaces have a
+	// fixed size whatever their element types.
+	return false
+}
+
+// pure reports whether evaluating e twice has no side effect beyond a
+// possible panic at the same line: no calls (other than conversions and
+// side-effect-free builtins), receives or allocations.
+func (r *fileRewriter) pure(e ast.Expr) bool {
+	if e == nil {
+		return true
+	}
+	if tv, ok := r.info.Types[e]; ok && (tv.IsType() || tv.Value != nil) {
+		return true
+	}
+	switch e := e.(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.ParenExpr:
+		return r.pure(e.X)
+	case *ast.SelectorExpr:
+		if r.info.Selections[e] == nil {
+			return true
+		}
+		return r.pure(e.X)
+	case *ast.IndexExpr:
+		return r.pure(e.X) && r.pure(e.Index)
+	case *ast.IndexListExpr:
+		return true
+	case *ast.StarExpr:
+		return r.pure(e.X)
+	case *ast.UnaryExpr:
+		return e.Op != token.ARROW && r.pure(e.X)
+	case *ast.BinaryExpr:
+		return r.pure(e.X) && r.pure(e.Y)
+	case *ast.SliceExpr:
+		return r.pure(e.X) && r.pure(e.Low) && r.pure(e.High) && r.pure(e.Max)
+	case *ast.TypeAssertExpr:
+		return r.pure(e.X)
+	case *ast.CallExpr:
+		if tv, ok := r.info.Types[e.Fun]; ok && tv.IsType() {
+			return len(e.Args) == 1 && r.pure(e.Args[0])
+		}
+		c := &collector{r: r}
+		switch c.builtin(e.Fun) {
+		case "len", "cap", "min", "max", "real", "imag", "complex",
+			"Sizeof", "Alignof", "Offsetof", "Add", "SliceData", "StringData":
+			for _, a := range e.Args {
+				if !r.pure(a) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// exprText prints e on one line. It fails for raw strings spanning lines.
+func (r *fileRewriter) exprText(e ast.Expr) (string, bool) {
+	var buf bytes.Buffer
+	if err := printer.Fprint(&buf, r.fset, e); err != nil {
+		return "", false
+	}
+	s := buf.String()
+	if strings.Contains(s, "\n") {
+		if strings.Contains(s, "`") {
+			return "", false
+		}
+		lines := strings.Split(s, "\n")
+		for i := range lines {
+			lines[i] = strings.TrimSpace(lines[i])
+		}
+		s = strings.Join(lines, " ")
+	}
+	return s, true
+}
+
+// text is exprText for descriptions, where failure does not matter.
+func (r *fileRewriter) text(e ast.Expr) string {
+	s, _ := r.exprText(e)
+	return s
+}
+
+// ptrText returns the Go text of a pointer to the storage of the
+// addressable, side-effect-free expression e.
+func (r *fileRewriter) ptrText(e ast.Expr) (string, bool) {
+	e = unparen(e)
+	if !r.pure(e) {
+		return "", false
+	}
+	if s, ok := e.(*ast.StarExpr); ok {
+		return r.exprText(s.X)
+	}
+	t, ok := r.exprText(e)
+	if !ok {
+		return "", false
+	}
+	return "&" + t, true
+}
+
+// addrText returns the Go text of the address of e's storage as uintptr.
+// Converting the pointer to uintptr (never back) keeps the variable from
+// escaping and keeps vet's unsafeptr check quiet.
+func (r *fileRewriter) addrText(e ast.Expr) (string, bool) {
+	p, ok := r.ptrText(e)
+	if !ok {
+		return "", false
+	}
+	r.usedUnsafe = true
+	return "uintptr(" + unsafeName + ".Pointer(" + p + "))", true
+}

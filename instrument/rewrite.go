@@ -1,0 +1,579 @@
+package instrument
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"hash/fnv"
+	"path/filepath"
+	"strings"
+)
+
+// The names under which rewritten files import the runtime and unsafe,
+// chosen so that they cannot clash with user identifiers in practice.
+const (
+	rtName     = "__gocsan"
+	unsafeName = "__gocsan_unsafe"
+)
+
+type pkgRewriter struct {
+	cfg    Config
+	fset   *token.FileSet
+	pkg    *types.Package
+	info   *types.Info
+	sizes  types.Sizes
+	lang   int // minor language version
+	shared map[*types.Var]bool
+}
+
+// A site is one inserted check, recorded for the tests.
+type site struct {
+	file string
+	line int
+	desc string
+}
+
+// A fileRewriter rewrites one file.
+type fileRewriter struct {
+	*pkgRewriter
+	file   *ast.File
+	src    []byte
+	buf    *editBuffer
+	suffix string // makes per-file helper names unique in the package
+
+	usedRT, usedUnsafe, needMH, needID bool
+	exitKeep                           string // "os.Exit" when calls were replaced
+
+	ignoreLines map[int]bool // lines holding a //gocsan:ignore directive
+	warnings    []string
+	warned      map[string]bool
+	sites       []site
+}
+
+func (p *pkgRewriter) newFile(f *ast.File, src []byte) *fileRewriter {
+	h := fnv.New32a()
+	h.Write([]byte(filepath.Base(p.fset.File(f.Pos()).Name())))
+	r := &fileRewriter{
+		pkgRewriter: p,
+		file:        f,
+		src:         src,
+		buf:         newEditBuffer(src),
+		suffix:      fmt.Sprintf("%08x", h.Sum32()),
+		ignoreLines: map[int]bool{},
+		warned:      map[string]bool{},
+	}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if isDirective(c.Text, "//gocsan:ignore") {
+				r.ignoreLines[p.fset.PositionFor(c.Pos(), false).Line] = true
+			}
+		}
+	}
+	return r
+}
+
+func isDirective(comment, name string) bool {
+	return comment == name || strings.HasPrefix(comment, name+" ")
+}
+
+func (r *fileRewriter) mhName() string { return "__gocsan_mh_" + r.suffix }
+func (r *fileRewriter) idName() string { return "__gocsan_id_" + r.suffix }
+
+func (r *fileRewriter) off(p token.Pos) int { return r.fset.File(p).Offset(p) }
+
+// lineDir returns a /*line*/ comment restoring the original position of
+// p (honouring the file's own //line directives, as in cgo output), so
+// that the text after an insertion keeps its line and column.
+func (r *fileRewriter) lineDir(p token.Pos) string {
+	pos := r.fset.Position(p)
+	return fmt.Sprintf("/*line %s:%d:%d*/", pos.Filename, pos.Line, pos.Column)
+}
+
+func (r *fileRewriter) warn(p token.Pos, msg string) {
+	w := r.fset.Position(p).String() + ": gocsan: " + msg
+	if !r.warned[w] {
+		r.warned[w] = true
+		r.warnings = append(r.warnings, w)
+	}
+}
+
+func (r *fileRewriter) record(checks []check) {
+	for _, c := range checks {
+		pos := r.fset.Position(c.pos)
+		r.sites = append(r.sites, site{file: pos.Filename, line: pos.Line, desc: c.desc})
+	}
+}
+
+// skipFunc reports whether a function's doc comment excludes it.
+func skipFunc(doc *ast.CommentGroup) bool {
+	if doc == nil {
+		return false
+	}
+	for _, c := range doc.List {
+		for _, d := range []string{"//go:norace", "//go:nosplit", "//gocsan:ignore"} {
+			if isDirective(c.Text, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r *fileRewriter) rewrite() {
+	for _, d := range r.file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Body == nil || skipFunc(d.Doc) {
+				continue
+			}
+			if d.Recv == nil && d.Name.Name == "main" && r.file.Name.Name == "main" {
+				r.usedRT = true
+				after := d.Body.Lbrace + 1
+				r.buf.open(r.off(after), " defer "+rtName+".MainExit(); "+r.lineDir(after))
+			}
+			r.block(d.Body)
+		case *ast.GenDecl:
+			// Function literals in package-level initializers run
+			// like any function.
+			ast.Inspect(d, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.FuncLit); ok {
+					r.funcLit(lit)
+					return false
+				}
+				return true
+			})
+		}
+	}
+}
+
+func (r *fileRewriter) funcLit(lit *ast.FuncLit) { r.block(lit.Body) }
+
+func (r *fileRewriter) block(b *ast.BlockStmt) {
+	if b == nil {
+		return
+	}
+	r.list(b.List)
+}
+
+func (r *fileRewriter) list(list []ast.Stmt) {
+	for _, s := range list {
+		r.stmt(s)
+	}
+}
+
+// ignored reports whether a //gocsan:ignore directive on the line before
+// s excludes it.
+func (r *fileRewriter) ignored(s ast.Stmt) bool {
+	return r.ignoreLines[r.fset.PositionFor(s.Pos(), false).Line-1]
+}
+
+// stmt instruments a statement of a statement list.
+func (r *fileRewriter) stmt(s ast.Stmt) {
+	if r.ignored(s) {
+		return
+	}
+	at := s.Pos()
+	inner := s
+	for {
+		l, ok := inner.(*ast.LabeledStmt)
+		if !ok {
+			break
+		}
+		inner = l.Stmt
+	}
+	if inner != s {
+		if r.ignored(inner) {
+			return
+		}
+		switch inner.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			// Checks go before the label: the label must stay on
+			// the statement that break and continue name. A goto
+			// to the label skips them, which only loses checks.
+		default:
+			at = inner.Pos()
+		}
+	}
+	r.stmtAt(inner, at)
+}
+
+// emitStmt inserts the collected checks as statements at p.
+func (r *fileRewriter) emitStmt(p token.Pos, c *collector) {
+	if len(c.checks) == 0 {
+		return
+	}
+	var parts []string
+	for _, k := range c.checks {
+		parts = append(parts, k.stmt)
+	}
+	r.buf.openSeq(c.seq, r.off(p), strings.Join(parts, "; ")+"; "+r.lineDir(p))
+	r.record(c.checks)
+}
+
+func boolForm(c *collector) string {
+	var parts []string
+	for _, k := range c.checks {
+		parts = append(parts, k.boolean)
+	}
+	return strings.Join(parts, " && ")
+}
+
+// boolPrefix makes the boolean expression e run its checks first, each
+// time it is evaluated: e becomes (checks && (e)).
+func (r *fileRewriter) boolPrefix(e ast.Expr, c *collector) {
+	if len(c.checks) == 0 {
+		return
+	}
+	r.buf.openSeq(c.seq, r.off(e.Pos()), boolForm(c)+" && ("+r.lineDir(e.Pos()))
+	r.buf.closeSeq(c.seq, r.off(e.End()), ")"+r.lineDir(e.End()))
+	r.record(c.checks)
+}
+
+// valueWrap makes the non-boolean expression e run its checks each time
+// it is evaluated, through the per-file identity helper: e becomes
+// id(e, checks).
+func (r *fileRewriter) valueWrap(e ast.Expr, c *collector) {
+	if len(c.checks) == 0 {
+		return
+	}
+	if r.lang < 18 {
+		r.warn(e.Pos(), "access in a switch expression after an init statement is not instrumented before go1.18")
+		return
+	}
+	r.needID = true
+	r.buf.openSeq(c.seq, r.off(e.Pos()), r.idName()+"("+r.lineDir(e.Pos()))
+	r.buf.closeSeq(c.seq, r.off(e.End()), ", "+boolForm(c)+")"+r.lineDir(e.End()))
+	r.record(c.checks)
+}
+
+// shortCircuit instruments y, the right operand of && or ||, which is
+// evaluated only sometimes: its checks go inside it.
+func (r *fileRewriter) shortCircuit(y ast.Expr) {
+	c := r.collector()
+	c.read(y)
+	r.boolPrefix(y, c)
+}
+
+// simple collects the accesses of a simple statement.
+func (r *fileRewriter) simple(s ast.Stmt, c *collector) {
+	switch s := s.(type) {
+	case *ast.ExprStmt:
+		c.read(s.X)
+	case *ast.SendStmt:
+		c.read(s.Chan)
+		c.read(s.Value)
+	case *ast.IncDecStmt:
+		c.write(s.X, kReadWrite)
+	case *ast.AssignStmt:
+		switch s.Tok {
+		case token.DEFINE:
+			for _, e := range s.Rhs {
+				c.read(e)
+			}
+			for _, e := range s.Lhs {
+				// A redeclared variable is assigned, a new one is
+				// initialized and not yet visible to anyone.
+				if id, ok := e.(*ast.Ident); ok && r.info.Defs[id] == nil {
+					c.write(id, kWrite)
+				}
+			}
+		case token.ASSIGN:
+			for _, e := range s.Rhs {
+				c.read(e)
+			}
+			for _, e := range s.Lhs {
+				c.write(e, kWrite)
+			}
+		default:
+			for _, e := range s.Rhs {
+				c.read(e)
+			}
+			for _, e := range s.Lhs {
+				c.write(e, kReadWrite)
+			}
+		}
+	}
+}
+
+// stmtAt instruments s, inserting statement-form checks at p.
+func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
+	c := r.collector()
+	switch s := s.(type) {
+	case *ast.ExprStmt, *ast.SendStmt, *ast.IncDecStmt, *ast.AssignStmt:
+		r.simple(s, c)
+	case *ast.DeclStmt:
+		if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			for _, spec := range g.Specs {
+				for _, v := range spec.(*ast.ValueSpec).Values {
+					c.read(v)
+				}
+			}
+		}
+	case *ast.ReturnStmt:
+		for _, e := range s.Results {
+			c.read(e)
+		}
+	case *ast.GoStmt:
+		c.deferred = true
+		c.read(s.Call)
+	case *ast.DeferStmt:
+		c.deferred = true
+		c.read(s.Call)
+	case *ast.BlockStmt:
+		r.block(s)
+	case *ast.IfStmt:
+		r.ifStmt(s, p, false)
+	case *ast.SwitchStmt:
+		if s.Init != nil {
+			r.simple(s.Init, c)
+		}
+		if s.Tag != nil {
+			if s.Init == nil {
+				c.read(s.Tag)
+			} else {
+				tc := r.collector()
+				tc.read(s.Tag)
+				r.valueWrap(s.Tag, tc)
+			}
+		}
+		r.emitStmt(p, c)
+		for _, cl := range s.Body.List {
+			cc := cl.(*ast.CaseClause)
+			for _, x := range cc.List {
+				xc := r.collector()
+				xc.read(x)
+				if s.Tag == nil {
+					r.boolPrefix(x, xc)
+				} else {
+					r.valueWrap(x, xc)
+				}
+			}
+			r.list(cc.Body)
+		}
+		return
+	case *ast.TypeSwitchStmt:
+		if s.Init != nil {
+			r.simple(s.Init, c)
+		}
+		var x ast.Expr
+		switch a := s.Assign.(type) {
+		case *ast.ExprStmt:
+			x = a.X
+		case *ast.AssignStmt:
+			x = a.Rhs[0]
+		}
+		if ta, ok := unparen(x).(*ast.TypeAssertExpr); ok {
+			if s.Init == nil {
+				c.read(ta.X)
+			} else {
+				tc := r.collector()
+				tc.read(ta.X)
+				r.valueWrap(ta.X, tc)
+			}
+		}
+		r.emitStmt(p, c)
+		for _, cl := range s.Body.List {
+			r.list(cl.(*ast.CaseClause).Body)
+		}
+		return
+	case *ast.SelectStmt:
+		// All channel operands and sent values are evaluated on
+		// entering the select.
+		for _, cl := range s.Body.List {
+			cc := cl.(*ast.CommClause)
+			switch comm := cc.Comm.(type) {
+			case *ast.SendStmt:
+				c.read(comm.Chan)
+				c.read(comm.Value)
+			case *ast.ExprStmt:
+				if u, ok := unparen(comm.X).(*ast.UnaryExpr); ok {
+					c.read(u.X)
+				}
+			case *ast.AssignStmt:
+				if u, ok := unparen(comm.Rhs[0]).(*ast.UnaryExpr); ok {
+					c.read(u.X)
+				}
+			}
+		}
+		r.emitStmt(p, c)
+		for _, cl := range s.Body.List {
+			cc := cl.(*ast.CommClause)
+			if a, ok := cc.Comm.(*ast.AssignStmt); ok && a.Tok == token.ASSIGN {
+				// The received values are assigned when the case
+				// is chosen, before its body.
+				wc := r.collector()
+				for _, e := range a.Lhs {
+					wc.write(e, kWrite)
+				}
+				r.emitStmt(cc.Colon+1, wc)
+			}
+			r.list(cc.Body)
+		}
+		return
+	case *ast.ForStmt:
+		if s.Init != nil {
+			r.simple(s.Init, c)
+		}
+		r.emitStmt(p, c)
+		if s.Cond != nil {
+			cc := r.collector()
+			cc.read(s.Cond)
+			r.boolPrefix(s.Cond, cc)
+		}
+		if s.Post != nil {
+			// The post statement cannot be preceded by a statement
+			// and runs after every iteration: wrap it in a
+			// function literal that is called at once.
+			pc := r.collector()
+			r.simple(s.Post, pc)
+			if len(pc.checks) > 0 {
+				var parts []string
+				for _, k := range pc.checks {
+					parts = append(parts, k.stmt)
+				}
+				r.buf.openSeq(pc.seq, r.off(s.Post.Pos()), "func() { "+strings.Join(parts, "; ")+"; "+r.lineDir(s.Post.Pos()))
+				r.buf.closeSeq(pc.seq, r.off(s.Post.End()), " }()"+r.lineDir(s.Post.End()))
+				r.record(pc.checks)
+			}
+		}
+		r.block(s.Body)
+		return
+	case *ast.RangeStmt:
+		r.rangeStmt(s, c)
+		r.emitStmt(p, c)
+		if s.Tok == token.ASSIGN {
+			wc := r.collector()
+			if s.Key != nil {
+				wc.write(s.Key, kWrite)
+			}
+			if s.Value != nil {
+				wc.write(s.Value, kWrite)
+			}
+			r.emitStmt(s.Body.Lbrace+1, wc)
+		}
+		r.block(s.Body)
+		return
+	}
+	r.emitStmt(p, c)
+}
+
+// rangeStmt collects the accesses of evaluating a range expression once,
+// including the elements the loop reads (checked as one ranged read
+// before the loop).
+func (r *fileRewriter) rangeStmt(s *ast.RangeStmt, c *collector) {
+	valueUsed := s.Value != nil
+	if id, ok := s.Value.(*ast.Ident); ok && id.Name == "_" {
+		valueUsed = false
+	}
+	switch t := coreType(r.info.TypeOf(s.X)).(type) {
+	case *types.Map:
+		c.mapAccess(s.X, kRead, s.X.Pos())
+	case *types.Slice:
+		c.read(s.X)
+		if valueUsed {
+			c.sliceRange(s.X, t, kRead, "")
+		}
+	case *types.Array:
+		if valueUsed {
+			c.read(s.X)
+		} else {
+			c.addrOf(s.X)
+		}
+	case *types.Pointer:
+		c.read(s.X)
+		if valueUsed {
+			c.deref(s.X, kRead, s.X.Pos())
+		}
+	default:
+		c.read(s.X)
+	}
+}
+
+// ifStmt instruments an if statement; elseIf is set for the if of an
+// "else if", which cannot be preceded by statements: its init checks go
+// into a block wrapped around it.
+func (r *fileRewriter) ifStmt(s *ast.IfStmt, p token.Pos, elseIf bool) {
+	pre := r.collector()
+	if s.Init != nil {
+		r.simple(s.Init, pre)
+	}
+	cond := r.collector()
+	cond.read(s.Cond)
+	if s.Init == nil && !elseIf {
+		pre.checks = append(pre.checks, cond.checks...)
+	} else {
+		r.boolPrefix(s.Cond, cond)
+	}
+	if len(pre.checks) > 0 {
+		if elseIf {
+			var parts []string
+			for _, k := range pre.checks {
+				parts = append(parts, k.stmt)
+			}
+			r.buf.openSeq(pre.seq, r.off(s.Pos()), "{ "+strings.Join(parts, "; ")+"; "+r.lineDir(s.Pos()))
+			r.buf.closeSeq(pre.seq, r.off(s.End()), " }"+r.lineDir(s.End()))
+			r.record(pre.checks)
+		} else {
+			r.emitStmt(p, pre)
+		}
+	}
+	r.block(s.Body)
+	switch e := s.Else.(type) {
+	case *ast.IfStmt:
+		r.ifStmt(e, e.Pos(), true)
+	case *ast.BlockStmt:
+		r.block(e)
+	}
+}
+
+// maybeExit replaces a reference to os.Exit (e, naming it through id) by
+// the runtime's Exit, which flushes reports and applies the exit code.
+func (r *fileRewriter) maybeExit(e ast.Expr, id *ast.Ident) {
+	fn, ok := r.info.Uses[id].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "os" || fn.Name() != "Exit" {
+		return
+	}
+	r.exitKeep = r.text(e)
+	r.usedRT = true
+	r.buf.replace(r.off(e.Pos()), r.off(e.End()), rtName+".Exit")
+}
+
+// output returns the rewritten file.
+func (r *fileRewriter) output() []byte {
+	var imps []string
+	if r.usedRT {
+		imps = append(imps, rtName+" "+fmt.Sprintf("%q", runtimePath(r.cfg)))
+	}
+	if r.usedUnsafe {
+		imps = append(imps, unsafeName+` "unsafe"`)
+	}
+	if len(imps) > 0 {
+		// A separate import declaration on the line of the last
+		// one (or of the package clause): no line moves, and cgo's
+		// preamble stays attached to import "C".
+		end := r.file.Name.End()
+		for _, d := range r.file.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				end = g.End()
+			}
+		}
+		r.buf.open(r.off(end), "; import ("+strings.Join(imps, "; ")+")")
+	}
+	var tail []string
+	if r.needMH {
+		tail = append(tail, "func "+r.mhName()+"(h uintptr) (uintptr, uintptr) { if h == 0 { return 0, 0 }; return h, 8 }")
+	}
+	if r.needID {
+		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
+	}
+	if r.exitKeep != "" {
+		// Keeps the os import used when os.Exit was its only use.
+		tail = append(tail, "var _ = "+r.exitKeep)
+	}
+	if len(tail) > 0 {
+		r.buf.open(len(r.src), "\n"+strings.Join(tail, "\n")+"\n")
+	}
+	name := r.fset.File(r.file.Pos()).Name()
+	return append([]byte("//line "+name+":1:1\n"), r.buf.bytes()...)
+}
