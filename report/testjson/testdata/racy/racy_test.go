@@ -1,0 +1,71 @@
+package racy
+
+import (
+	"sync"
+	"testing"
+
+	gocsan "github.com/gocsan/gocsan/runtime"
+)
+
+// Run with GOCSAN="skip=1 delay=1ms ...": every access is watched, so
+// the loops end after the first report, long before their bounds.
+
+func TestClean(t *testing.T) {
+	var c Counter
+	c.Inc()
+	if c.Get() != 1 {
+		t.Fatal("count")
+	}
+}
+
+// TestCounterRace races a goroutine it starts with its own goroutine,
+// whose stack goes down to testing.tRunner.
+func TestCounterRace(t *testing.T) {
+	var c Counter
+	var wg sync.WaitGroup
+	before := gocsan.Reports()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 100000 && gocsan.Reports() == before; i++ {
+			c.Inc()
+		}
+	}()
+	for i := 0; i < 100000 && gocsan.Reports() == before; i++ {
+		c.Get()
+	}
+	wg.Wait()
+}
+
+var late = make(chan struct{})
+var lateDone = make(chan struct{})
+
+// TestLateStart starts goroutines that race only after it has returned,
+// while TestLateWait runs: gocsan must blame TestLateStart, which
+// created them, where go test's positional attribution blames
+// TestLateWait.
+func TestLateStart(t *testing.T) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	before := gocsan.Reports()
+	go func() {
+		defer wg.Done()
+		<-late
+		for i := 0; i < 100000 && gocsan.Reports() == before; i++ {
+			SetFlag()
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		<-late
+		for i := 0; i < 100000 && gocsan.Reports() == before; i++ {
+			ReadFlag()
+		}
+	}()
+	go func() { wg.Wait(); close(lateDone) }()
+}
+
+func TestLateWait(t *testing.T) {
+	close(late)
+	<-lateDone
+}
