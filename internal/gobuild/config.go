@@ -1,0 +1,108 @@
+package gobuild
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// RuntimePath is the import path of the engine instrumented code calls.
+const RuntimePath = "github.com/gocsan/gocsan/runtime"
+
+// ConfigEnv names the environment variable through which the driver hands
+// the path of its Config file to the toolexec processes the go command
+// starts.
+const ConfigEnv = "GOCSAN_TOOLEXEC_CONFIG"
+
+// Config is what the driver decided for one build and every toolexec
+// process of it needs: which packages to instrument and where the
+// runtime's archives are.
+type Config struct {
+	// MainModules are the module paths whose packages are instrumented by
+	// default (several in a go.work workspace).
+	MainModules []string `json:"main_modules"`
+	// Instrument lists further import paths to instrument (the expansion
+	// of -instrument=PATTERNS).
+	Instrument []string `json:"instrument"`
+	// Exclude lists import paths never instrumented: the runtime and
+	// every non-standard package it imports (instrumenting one would make
+	// an import cycle).
+	Exclude []string `json:"exclude"`
+	// Archives maps the runtime and each of its transitive dependencies
+	// to its export archive, built with the user's build flags.
+	Archives map[string]string `json:"archives"`
+	// ToolID is the suffix added to the compiler's and linker's -V=full
+	// output. It hashes the gocsan binary, the runtime sources and the
+	// fields above that change compiled code.
+	ToolID string `json:"tool_id"`
+}
+
+// computeToolID sets c.ToolID from the gocsan binary's hash, a hash of the
+// runtime's sources and the package selection. Archive paths are left
+// out: they name cache entries and say nothing new once the runtime
+// source and the build flags (already in the go command's own keys) are
+// fixed.
+func (c *Config) computeToolID(binaryHash, runtimeHash string) {
+	h := sha256.New()
+	fmt.Fprintf(h, "gocsan toolexec v1\nbinary %s\nruntime %s\n", binaryHash, runtimeHash)
+	for _, list := range [][]string{c.MainModules, c.Instrument, c.Exclude} {
+		l := append([]string(nil), list...)
+		sort.Strings(l)
+		fmt.Fprintf(h, "%q\n", l)
+	}
+	c.ToolID = "gocsan-" + hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+func (c *Config) write(path string) error {
+	b, err := json.MarshalIndent(c, "", "\t")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+func loadConfig() (*Config, error) {
+	path := os.Getenv(ConfigEnv)
+	if path == "" {
+		return nil, fmt.Errorf("%s is not set: gocsan toolexec is run by the go command on behalf of gocsan build, test or run", ConfigEnv)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c := new(Config)
+	if err := json.Unmarshal(b, c); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return c, nil
+}
+
+// selected reports whether the package with import path p (as in
+// TOOLEXEC_IMPORTPATH, without the " [p.test]" suffix) is instrumented.
+func (c *Config) selected(p string) bool {
+	for _, e := range c.Exclude {
+		if p == e {
+			return false
+		}
+	}
+	if p == "command-line-arguments" {
+		// Files named on the command line (go run main.go) are the
+		// user's own.
+		return true
+	}
+	for _, m := range c.MainModules {
+		if p == m || strings.HasPrefix(p, m+"/") {
+			return true
+		}
+	}
+	for _, q := range c.Instrument {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}

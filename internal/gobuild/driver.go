@@ -1,0 +1,251 @@
+package gobuild
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gocsan/gocsan/report"
+)
+
+// Run runs "go sub" (build, test or run) with gocsan's instrumentation
+// and returns the exit code: the go command's when it failed, 1 when it
+// succeeded but races were reported, 2 for a usage error.
+func Run(sub string, args []string, stdout, stderr io.Writer) int {
+	inv, err := splitArgs(sub, args)
+	if err != nil {
+		fmt.Fprintf(stderr, "gocsan %s: %v\n", sub, err)
+		return 2
+	}
+	if err := checkGOFLAGS(os.Getenv("GOFLAGS")); err != nil {
+		fmt.Fprintf(stderr, "gocsan %s: %v\n", sub, err)
+		return 2
+	}
+	profileName, hasProfile := inv.gocsan["profile"]
+	if !hasProfile {
+		profileName = "default"
+	}
+	profile, err := lookupProfile(profileName)
+	if err != nil {
+		fmt.Fprintf(stderr, "gocsan %s: -profile: %v\n", sub, err)
+		return 2
+	}
+	if sub == "build" && hasProfile {
+		fmt.Fprintf(stderr, "gocsan build: -profile applies when a program runs; set GOCSAN when running the binary (profile %s is GOCSAN=%q)\n", profile.Name, profile.Options)
+		return 2
+	}
+	code, err := drive(sub, inv, profile, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gocsan %s: %v\n", sub, err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
+func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Writer) (int, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return 1, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return 1, err
+	}
+	dir := inv.dir
+	if dir == "" {
+		dir = "."
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return 1, err
+	}
+	userCache, err := os.UserCacheDir()
+	if err != nil {
+		return 1, fmt.Errorf("no cache directory for gocsan: %v", err)
+	}
+	cacheDir := filepath.Join(userCache, "gocsan")
+	user := goCmd{goBin: goBin, dir: dir, env: os.Environ()}
+
+	rs, err := runtimeArchives(user, inv.forward, cacheDir)
+	if err != nil {
+		return 1, err
+	}
+	cfg := &Config{Archives: rs.Archives, Exclude: rs.NonStd}
+	if out, err := user.output("list", "-m", "-f", "{{.Path}}"); err == nil {
+		cfg.MainModules = strings.Fields(string(out))
+	}
+	if pats := inv.gocsan["instrument"]; pats != "" {
+		list := append([]string{"list", "-f", "{{.ImportPath}}"}, inv.forward...)
+		list = append(list, strings.Split(pats, ",")...)
+		out, err := user.output(list...)
+		if err != nil {
+			return 2, fmt.Errorf("-instrument=%s: %v", pats, err)
+		}
+		cfg.Instrument = strings.Fields(string(out))
+	}
+	binHash, err := fileHash(self)
+	if err != nil {
+		return 1, err
+	}
+	cfg.computeToolID(binHash, rs.Hash)
+
+	tmp, err := os.MkdirTemp("", "gocsan-run-")
+	if err != nil {
+		return 1, err
+	}
+	defer os.RemoveAll(tmp)
+	cfgFile := filepath.Join(tmp, "config.json")
+	if err := cfg.write(cfgFile); err != nil {
+		return 1, err
+	}
+
+	env := setEnv(os.Environ(), ConfigEnv, cfgFile)
+	var jsonPath string
+	if sub != "build" {
+		// Every process of the run appends its reports to one file. Its
+		// path is stable for the same command in the same directory:
+		// GOCSAN is part of go test's cache key, and a path that changed
+		// every run would defeat "(cached)". Files outside the module are
+		// not part of that key, so the file may be truncated freely.
+		userOpts := os.Getenv("GOCSAN")
+		runDir := filepath.Join(cacheDir, "runs", runKey(dir, sub, inv))
+		if err := os.MkdirAll(runDir, 0o755); err != nil {
+			return 1, err
+		}
+		jsonPath = filepath.Join(runDir, "reports.jsonl")
+		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + filepath.Join(runDir, "reports.txt"), userOpts}
+		if p, ok := optionValue(userOpts, "json_path"); ok && p != "" {
+			jsonPath = p
+		}
+		for _, f := range []string{jsonPath, filepath.Join(runDir, "reports.txt")} {
+			if err := os.Truncate(f, 0); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return 1, err
+			}
+		}
+		env = setEnv(env, "GOCSAN", mergeOptions(layers...))
+	}
+
+	toolexec := quoteArg(self) + " toolexec"
+	goArgs := []string{sub}
+	if inv.dir != "" {
+		// -C must come first.
+		goArgs = append(goArgs, "-C", inv.dir)
+	}
+	goArgs = append(goArgs, "-toolexec="+toolexec)
+	goArgs = append(goArgs, withoutC(inv.goArgs)...)
+	cmd := exec.Command(goBin, goArgs...)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return 1, err
+		}
+		code = ee.ExitCode()
+	}
+	if jsonPath == "" {
+		return code, nil
+	}
+	out := stdout
+	if inv.json {
+		out = stderr
+	}
+	races, err := printReports(out, stderr, jsonPath)
+	if err != nil {
+		return 1, err
+	}
+	if code == 0 && races > 0 {
+		code = 1
+	}
+	return code, nil
+}
+
+// runKey names the report directory of one command line in one directory.
+func runKey(dir, sub string, inv *invocation) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%q\x00%q", dir, sub, inv.goArgs, inv.gocsan)
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+func withoutC(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-C" || a == "--C" {
+			i++
+			continue
+		}
+		if strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C=") {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// quoteArg quotes s for the go command's -toolexec, which splits its
+// value on spaces unless quoted.
+func quoteArg(s string) string {
+	if !strings.ContainsAny(s, " \t'\"") {
+		return s
+	}
+	if !strings.Contains(s, "'") {
+		return "'" + s + "'"
+	}
+	return `"` + s + `"`
+}
+
+// printReports reads the reports the run's processes appended to path,
+// prints each distinct one once and a summary line, and returns how many
+// distinct reports there were.
+func printReports(out, errw io.Writer, path string) (int, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	reports, errs := report.ReadJSON(f, path)
+	f.Close()
+	for _, e := range errs {
+		fmt.Fprintf(errw, "gocsan: warning: %v\n", e)
+	}
+	if len(reports) == 0 {
+		return 0, nil
+	}
+	unique, counts := report.Dedup(reports)
+	pkgs := map[string]bool{}
+	for i, r := range unique {
+		if err := report.WriteText(out, r); err != nil {
+			return 0, err
+		}
+		if counts[i] > 1 {
+			fmt.Fprintf(out, "(reported %d times)\n", counts[i])
+		}
+		pkgs[r.Package] = true
+	}
+	names := make([]string, 0, len(pkgs))
+	for p := range pkgs {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(out, "gocsan: %s in %s (%s)\n", plural(len(unique), "race"), plural(len(pkgs), "package"), strings.Join(names, ", "))
+	return len(unique), nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

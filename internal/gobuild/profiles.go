@@ -1,0 +1,73 @@
+package gobuild
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// A Profile is a named set of GOCSAN defaults. The user's own GOCSAN
+// fields are applied after it and win.
+type Profile struct {
+	Name    string
+	Options string // GOCSAN syntax
+	Doc     string
+}
+
+// Profiles is the one table of profiles; "gocsan test -h" and
+// docs/usage.md show it.
+var Profiles = []Profile{
+	{"default", "skip=4000 delay=80us",
+		"Low overhead for everyday runs: a watchpoint about once per 4000 accesses on each P, armed for up to 80us (the runtime's own defaults, KCSAN's skip_watch and udelay_task)."},
+	{"ci", "skip=50 delay=1ms",
+		"Thorough, for CI: a watchpoint about once per 50 accesses, armed for up to 1ms; slower, but a race whose two sides overlap for a few hundred accesses is almost always caught."},
+}
+
+// lookupProfile returns the profile named name.
+func lookupProfile(name string) (Profile, error) {
+	for _, p := range Profiles {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	names := make([]string, len(Profiles))
+	for i, p := range Profiles {
+		names[i] = p.Name
+	}
+	sort.Strings(names)
+	return Profile{}, fmt.Errorf("unknown profile %q (known: %s)", name, strings.Join(names, ", "))
+}
+
+// mergeOptions returns GOCSAN text with the fields of each layer, later
+// layers overriding earlier ones field by field, in a stable order (the
+// string is part of go test's cache key, through the environment the
+// test reads).
+func mergeOptions(layers ...string) string {
+	var order []string
+	val := map[string]string{}
+	for _, l := range layers {
+		for _, f := range strings.Fields(l) {
+			name, _, _ := strings.Cut(f, "=")
+			if _, ok := val[name]; !ok {
+				order = append(order, name)
+			}
+			val[name] = f
+		}
+	}
+	out := make([]string, len(order))
+	for i, n := range order {
+		out[i] = val[n]
+	}
+	return strings.Join(out, " ")
+}
+
+// optionValue returns the value of field name in GOCSAN text s.
+func optionValue(s, name string) (string, bool) {
+	v, ok := "", false
+	for _, f := range strings.Fields(s) {
+		if n, x, _ := strings.Cut(f, "="); n == name {
+			v, ok = x, true
+		}
+	}
+	return v, ok
+}

@@ -1,0 +1,3 @@
+module example.com/plumb
+
+go 1.21
