@@ -18,6 +18,11 @@ const (
 	// KindAssert is a violated assertion (AssertExclusiveWriter and
 	// friends); KCSAN titles these "assert: race".
 	KindAssert Kind = "assert"
+	// KindLockOrder is a possible deadlock found by the lock-order
+	// checker: lock acquisitions whose order forms a cycle (lockdep's
+	// "possible circular locking dependency"), or a goroutine locking a
+	// mutex it already holds.
+	KindLockOrder Kind = "lock-order"
 	// KindUnknownOrigin is a value that changed while a watchpoint was
 	// armed although no instrumented access hit the watchpoint: the
 	// writer was uninstrumented (assembly, cgo, a package left out).
@@ -31,6 +36,9 @@ const (
 	OpRead      Op = "read"
 	OpWrite     Op = "write"
 	OpReadWrite Op = "read-write"
+	// OpLock and OpRLock are lock acquisitions in lock-order reports.
+	OpLock  Op = "lock"
+	OpRLock Op = "rlock"
 )
 
 // Frame is one symbolized stack frame. Go frames carry Function, File and
@@ -76,6 +84,11 @@ type Access struct {
 	CreatedBy *Frame `json:"created_by,omitempty"`
 	// CreatorGoroutine is the goroutine that ran that go statement.
 	CreatorGoroutine int64 `json:"creator_goroutine,omitempty"`
+	// LockClass is the class of the lock acquired (OpLock, OpRLock): where
+	// the lock lives, a package variable or a struct field of a type.
+	LockClass string `json:"lock_class,omitempty"`
+	// HeldClass is the class of the lock held during the acquisition.
+	HeldClass string `json:"held_class,omitempty"`
 	// ReorderedTo is the frame an access was reordered to (KCSAN's
 	// "+-> reordered to:" line).
 	ReorderedTo *Frame `json:"reordered_to,omitempty"`
@@ -85,6 +98,13 @@ type Access struct {
 // kernel/kcsan/report.c): "read", "write (marked)", "assert no writes",
 // "read-write (reordered)" and so on.
 func (a Access) TypeString() string {
+	if a.Op == OpLock || a.Op == OpRLock {
+		s := string(a.Op) + " of " + a.LockClass
+		if a.HeldClass != "" {
+			s += " while holding " + a.HeldClass
+		}
+		return s
+	}
 	if a.Assert {
 		s := "assert no writes"
 		if a.Op != OpRead {
@@ -154,6 +174,9 @@ type Report struct {
 // same pair always gets the same title whichever side watched, or
 // "data-race in F+0xOFF/0xSIZE" for an unknown origin.
 func MakeTitle(r *Report) string {
+	if r.Kind == KindLockOrder {
+		return lockOrderTitle(r)
+	}
 	prefix := "data-race"
 	if r.Kind == KindAssert {
 		prefix = "assert: race"
@@ -204,4 +227,29 @@ func PairKey(r *Report) string {
 	}
 	sort.Strings(keys)
 	return string(r.Kind) + "|" + strings.Join(keys, "|")
+}
+
+// lockOrderTitle names the cycle, starting from its smallest class so the
+// same cycle always gets the same title: "possible circular locking
+// dependency: a.mu -> b.mu -> a.mu", or "recursive locking of a.mu".
+func lockOrderTitle(r *Report) string {
+	if len(r.Accesses) == 1 {
+		a := r.Accesses[0]
+		if a.Op == OpRLock {
+			return "recursive read locking of " + a.LockClass
+		}
+		return "recursive locking of " + a.LockClass
+	}
+	var cycle []string
+	for _, a := range r.Accesses {
+		cycle = append(cycle, a.HeldClass)
+	}
+	start := 0
+	for i := range cycle {
+		if cycle[i] < cycle[start] {
+			start = i
+		}
+	}
+	rot := append(append([]string{}, cycle[start:]...), cycle[:start]...)
+	return "possible circular locking dependency: " + strings.Join(append(rot, rot[0]), " -> ")
 }

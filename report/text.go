@@ -22,7 +22,11 @@ func WriteText(w io.Writer, r *Report) error {
 		if r.Kind == KindUnknownOrigin && i == 0 {
 			b.WriteString("race at unknown origin, with ")
 		}
-		fmt.Fprintf(&b, "%s to 0x%016x of %d bytes by %s:\n", a.TypeString(), a.Addr, a.Size, who(a))
+		if a.Op == OpLock || a.Op == OpRLock {
+			fmt.Fprintf(&b, "%s (0x%016x) by %s:\n", a.TypeString(), a.Addr, who(a))
+		} else {
+			fmt.Fprintf(&b, "%s to 0x%016x of %d bytes by %s:\n", a.TypeString(), a.Addr, a.Size, who(a))
+		}
 		writeStack(&b, a)
 	}
 	if r.ValueChanged {

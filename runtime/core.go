@@ -105,7 +105,13 @@ func foundWatchpoint(addr, size uintptr, typ accessType, slot int, encoded uint6
 	// slot from encoded to consumed. If we win, the watcher will wait for
 	// our access on the slot's rendezvous channel.
 	if watchpoints[slot].CompareAndSwap(encoded, consumedWatchpoint) {
-		rendezvous[slot] <- captureAccess(addr, size, typ)
+		// lingers is stored before a reordered watchpoint is
+		// re-published (reorder.go), so a successful CAS sees it.
+		if li := lingers[slot].Load(); li != nil {
+			hitLinger(slot, li, addr, size, typ)
+		} else {
+			rendezvous[slot] <- captureAccess(addr, size, typ)
+		}
 	} else {
 		count(ReportRaces)
 	}
@@ -128,7 +134,10 @@ func insertWatchpoint(addr, size uintptr, isWrite bool, owner int64) (int, bool)
 	for i := 0; i < numSlots; i++ {
 		slot := base + (i+checkAdjacent)%numSlots
 		if watchpoints[slot].Load() != invalidWatchpoint {
-			continue
+			expireLinger(slot)
+			if watchpoints[slot].Load() != invalidWatchpoint {
+				continue
+			}
 		}
 		// armed must be non-zero before the slot can be seen, see
 		// checkAccess.
@@ -206,6 +215,7 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 
 	// The Swap pairs with a hitter's CAS: if it returns consumed, the
 	// hitter's access is on its way through the rendezvous channel.
+	encoded := encodeWatchpoint(addr, size, isWrite)
 	if watchpoints[slot].Swap(consumedWatchpoint) == consumedWatchpoint {
 		other := <-rendezvous[slot]
 		switch {
@@ -226,6 +236,12 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 		if o.UnknownOrigin || isAssert {
 			reportUnknownOrigin(addr, size, typ, old, cur, mask)
 		}
+	} else if o.Reorder && !isAssert && mask == 0 {
+		// Nothing happened during the delay: keep the access in flight
+		// until this goroutine's next barrier (reorder.go). The slot
+		// stays in use.
+		linger(o, slot, encoded, addr, size, typ)
+		return
 	}
 	// Free the slot only after reporting: its rendezvous channel and
 	// owner word are ours until then.

@@ -68,7 +68,9 @@ func checkAccess(addr, size uintptr, typ accessType) {
 	}
 	if typ&accessAtomic != 0 {
 		// Marked accesses never set up watchpoints and do not consume
-		// the skip budget.
+		// the skip budget. sync/atomic operations are sequentially
+		// consistent: a full barrier for the reordering model.
+		Release()
 		return
 	}
 	if shouldWatch() {

@@ -32,6 +32,9 @@ type Options struct {
 	LogPath                 string
 	JSONPath                string
 	StatsDir                string
+	Reorder                 bool
+	ReorderWindow           time.Duration
+	Lockdep                 bool
 	Ignore                  []string
 	StripPathPrefix         string
 	MaxStack                int
@@ -63,6 +66,12 @@ var optionTable = []option{
 		func(o *Options) *bool { return &o.AssumePlainWritesAtomic }),
 	durationOption("report_once_in", "3s", "Report the same pair of top frames at most once per this duration (KCSAN's report_once_in_ms); 0 disables rate limiting.",
 		func(o *Options) *time.Duration { return &o.ReportOnceIn }),
+	boolOption("reorder", "0", "Model reordering: a watched plain access that saw no conflict during its delay stays watched, marked \"(reordered)\", until its goroutine's next releasing or full barrier (sync/atomic operation, unlock, channel send or close, WaitGroup.Done, go statement) or until reorder_window passes.",
+		func(o *Options) *bool { return &o.Reorder }),
+	durationOption("reorder_window", "10ms", "Longest time a reordered access stays in flight; bounds what synchronization inside uninstrumented code could hide.",
+		func(o *Options) *time.Duration { return &o.ReorderWindow }),
+	boolOption("lockdep", "0", "Check lock order: report sync.Mutex/RWMutex acquisitions that close a cycle in the graph of lock classes (a possible deadlock), and recursive locking.",
+		func(o *Options) *bool { return &o.Lockdep }),
 	intOption("exitcode", "66", 0, 255, "Exit status of a program that reported races and would otherwise exit 0 (GORACE's exitcode); 0 disables.",
 		func(o *Options) *int { return &o.ExitCode }),
 	boolOption("halt_on_error", "0", "Exit with exitcode right after the first report.",
@@ -258,8 +267,12 @@ func Configure(o Options) error {
 		}
 		statsDirInUse = o.StatsDir
 	}
+	if prev := current.Load(); o.Lockdep && (prev == nil || !prev.Lockdep) {
+		resetLockdep()
+	}
 	current.Store(&o)
 	enabled.Store(o.Enabled)
+	dropLingers()
 	limiter.setWindow(o.ReportOnceIn)
 	return nil
 }

@@ -1,0 +1,156 @@
+package runtime
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gocsan/gocsan/report"
+)
+
+// Reordering (KCSAN's weak-memory modelling, option reorder). Under the Go
+// memory model a plain access may be delayed, by the compiler or by a
+// weakly ordered CPU, until the goroutine's next synchronizing operation.
+// KCSAN models this by keeping the last watched access "in flight" in the
+// task and re-checking it on every later runtime entry of the task until a
+// barrier. Go has no goroutine-local storage the fast path could afford,
+// so gocsan turns it around: when a watcher's delay ends without a
+// report, its watchpoint stays armed, flagged as reordered and owned by
+// the goroutine, until that goroutine performs a releasing or full
+// barrier. Another goroutine's conflicting access during that time hits it
+// and reports a race whose watched access is marked "(reordered)". Both
+// schemes catch the same thing: a conflicting access by another goroutine
+// while the first access could still be in flight.
+//
+// Barriers: every sync/atomic operation is sequentially consistent, a
+// full barrier; the rewriter calls Release before Mutex and RWMutex
+// unlocks, channel sends and closes, WaitGroup.Done, Once.Do and go
+// statements. Acquires clear nothing: the model only delays accesses, it
+// never makes them happen earlier, as in KCSAN. A lingering watchpoint also
+// expires after reorder_window, which bounds what synchronization done by
+// uninstrumented code (the standard library) could hide.
+
+type lingerInfo struct {
+	owner    int64
+	encoded  uint64
+	access   *report.Access
+	deadline time.Time
+}
+
+var (
+	// lingers[slot] is non-nil while the slot holds a reordered
+	// watchpoint. It is stored before the slot's word is re-published
+	// and cleared before the slot is freed.
+	lingers     [numWatchpoints + numSlots - 1]atomic.Pointer[lingerInfo]
+	lingerCount atomic.Int32
+	lingerMu    sync.Mutex
+	lingeringBy = map[int64][]int{} // owner goroutine -> slots
+)
+
+// Release is a releasing barrier of the current goroutine: its reordered
+// watchpoints are disarmed. It costs one atomic load while no goroutine
+// has one.
+func Release() {
+	if lingerCount.Load() == 0 {
+		return
+	}
+	g := goid()
+	lingerMu.Lock()
+	slots := lingeringBy[g]
+	delete(lingeringBy, g)
+	lingerMu.Unlock()
+	for _, slot := range slots {
+		reclaimLinger(slot)
+	}
+}
+
+// linger keeps a watcher's watchpoint armed as a reordered access. It is
+// called by the watcher holding the slot (its word is consumed).
+func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ accessType) bool {
+	a := captureAccess(addr, size, typ|accessScoped)
+	g := a.Goroutine
+	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: time.Now().Add(o.ReorderWindow)}
+	lingerMu.Lock()
+	lingeringBy[g] = append(lingeringBy[g], slot)
+	lingerMu.Unlock()
+	lingerCount.Add(1)
+	owners[slot].Store(g)
+	lingers[slot].Store(li)
+	// Re-publish the watchpoint; from here a hitter may claim it.
+	watchpoints[slot].Store(encoded)
+	return true
+}
+
+// reclaimLinger disarms a reordered watchpoint unless a hitter claimed it
+// first (the hitter then reports and frees it).
+func reclaimLinger(slot int) {
+	li := lingers[slot].Load()
+	if li == nil {
+		return
+	}
+	// Pairs with the hitter's CAS in foundWatchpoint.
+	if !watchpoints[slot].CompareAndSwap(li.encoded, consumedWatchpoint) {
+		return
+	}
+	freeLinger(slot, li, false)
+}
+
+// freeLinger frees a reordered watchpoint's slot; the caller has moved
+// the word to consumed.
+func freeLinger(slot int, li *lingerInfo, unregister bool) {
+	if unregister {
+		lingerMu.Lock()
+		slots := lingeringBy[li.owner]
+		for i, s := range slots {
+			if s == slot {
+				slots = append(slots[:i], slots[i+1:]...)
+				break
+			}
+		}
+		if len(slots) == 0 {
+			delete(lingeringBy, li.owner)
+		} else {
+			lingeringBy[li.owner] = slots
+		}
+		lingerMu.Unlock()
+	}
+	lingers[slot].Store(nil)
+	lingerCount.Add(-1)
+	removeWatchpoint(slot)
+	countN(UsedWatchpoints, -1)
+}
+
+// hitLinger is the hitter's side for a reordered watchpoint it claimed:
+// the owner is not waiting, so the hitter reports and frees the slot.
+func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) {
+	if time.Now().Before(li.deadline) && matchingAccess(uintptr(li.access.Addr), uintptr(li.access.Size), addr, size) {
+		other := captureAccess(addr, size, typ)
+		emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, *li.access}})
+	}
+	freeLinger(slot, li, true)
+}
+
+// expireLinger frees the reordered watchpoint in slot if its window has
+// passed, so that lingering accesses of goroutines that never synchronize
+// again do not fill the table. Called when inserting finds a slot busy.
+func expireLinger(slot int) {
+	li := lingers[slot].Load()
+	if li == nil || time.Now().Before(li.deadline) {
+		return
+	}
+	if watchpoints[slot].CompareAndSwap(li.encoded, consumedWatchpoint) {
+		freeLinger(slot, li, true)
+	}
+}
+
+// dropLingers disarms every reordered watchpoint; Configure calls it so
+// that accesses kept in flight under old options never outlive them.
+func dropLingers() {
+	for slot := range lingers {
+		if li := lingers[slot].Load(); li != nil {
+			if watchpoints[slot].CompareAndSwap(li.encoded, consumedWatchpoint) {
+				freeLinger(slot, li, true)
+			}
+		}
+	}
+}
