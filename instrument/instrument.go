@@ -2,6 +2,8 @@ package instrument
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -11,9 +13,11 @@ import (
 	"go/types"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -74,6 +78,7 @@ func Package(cfg Config, files []string) (*Result, error) {
 		return nil, errors.New("instrument: no files")
 	}
 	fset := token.NewFileSet()
+	var err error
 	var asts []*ast.File
 	srcs := map[*ast.File][]byte{}
 	names := map[*ast.File]string{}
@@ -109,7 +114,12 @@ func Package(cfg Config, files []string) (*Result, error) {
 		Implicits:  map[ast.Node]types.Object{},
 		Scopes:     map[ast.Node]*types.Scope{},
 	}
-	imp, err := newImporter(fset, cfg.ImportCfg)
+	var imp types.Importer
+	if cfg.ImportCfg != "" {
+		imp, err = newImporter(fset, cfg.ImportCfg)
+	} else {
+		imp, err = goListImporter(fset, filepath.Dir(files[0]), asts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -179,12 +189,55 @@ func langVersion(v string) int {
 	return minor
 }
 
-// newImporter returns an importer reading export data through the
-// importcfg file's packagefile lines, or the default importer.
-func newImporter(fset *token.FileSet, importcfg string) (types.Importer, error) {
-	if importcfg == "" {
-		return importer.ForCompiler(fset, "gc", nil), nil
+// goListImporter returns an importer for the imports of files in dir,
+// reading export data the go command builds and lists (go list -export),
+// as the compiler would see them from that directory's module.
+func goListImporter(fset *token.FileSet, dir string, files []*ast.File) (types.Importer, error) {
+	seen := map[string]bool{}
+	args := []string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export"}
+	for _, f := range files {
+		for _, imp := range f.Imports {
+			p, err := strconv.Unquote(imp.Path.Value)
+			if err != nil || p == "C" || p == "unsafe" || seen[p] {
+				continue
+			}
+			seen[p] = true
+			args = append(args, p)
+		}
 	}
+	exports := map[string]string{}
+	if len(seen) > 0 {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("go list -export: %v\n%s", err, stderr.Bytes())
+		}
+		dec := json.NewDecoder(bytes.NewReader(out))
+		for dec.More() {
+			var p struct{ ImportPath, Export string }
+			if err := dec.Decode(&p); err != nil {
+				return nil, fmt.Errorf("go list -export: %v", err)
+			}
+			if p.Export != "" {
+				exports[p.ImportPath] = p.Export
+			}
+		}
+	}
+	return importer.ForCompiler(fset, "gc", func(path string) (io.ReadCloser, error) {
+		file, ok := exports[path]
+		if !ok {
+			return nil, fmt.Errorf("no export data for %q (go list -export in %s)", path, dir)
+		}
+		return os.Open(file)
+	}), nil
+}
+
+// newImporter returns an importer reading export data through the
+// importcfg file's packagefile lines.
+func newImporter(fset *token.FileSet, importcfg string) (types.Importer, error) {
 	f, err := os.Open(importcfg)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,124 @@
+package instrument
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// markLines returns the line of each "mark:NAME" comment in file.
+func markLines(t *testing.T, file string) map[string]int {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := map[string]int{}
+	re := regexp.MustCompile(`// mark:(\w+)`)
+	for i, line := range strings.Split(string(src), "\n") {
+		if m := re.FindStringSubmatch(line); m != nil {
+			marks[m[1]] = i + 1
+		}
+	}
+	return marks
+}
+
+// buildRewritten rewrites the package in dir and builds it with the real
+// go command into a binary.
+func buildRewritten(t *testing.T, dir string) string {
+	t.Helper()
+	ov := overlay(t, dir)
+	bin := filepath.Join(t.TempDir(), "prog")
+	goCmd(t, "build", "-overlay", ov, "-o", bin, "./"+dir)
+	goCmd(t, "vet", "-overlay", ov, "./"+dir)
+	return bin
+}
+
+// TestPositions runs a rewritten program and checks that runtime.Caller,
+// panic tracebacks and both accesses of a race report show the original
+// file and line, and that os.Exit and main's return apply the runtime's
+// race exit code.
+func TestPositions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	dir := "testdata/run/positions"
+	file, err := filepath.Abs(filepath.Join(dir, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := markLines(t, file)
+	bin := buildRewritten(t, dir)
+
+	t.Run("caller", func(t *testing.T) {
+		out, err := exec.Command(bin, "caller").CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		seen := 0
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		for sc.Scan() {
+			name, pos, ok := strings.Cut(sc.Text(), " ")
+			if !ok || !strings.HasPrefix(name, "caller") {
+				continue
+			}
+			seen++
+			if want := file + ":" + strconv.Itoa(marks[name]); pos != want {
+				t.Errorf("%s: runtime.Caller says %s, want %s", name, pos, want)
+			}
+		}
+		if seen != 6 {
+			t.Errorf("saw %d caller lines, want 6:\n%s", seen, out)
+		}
+	})
+
+	t.Run("panic", func(t *testing.T) {
+		out, err := exec.Command(bin, "panic").CombinedOutput()
+		if err == nil {
+			t.Fatalf("no panic:\n%s", out)
+		}
+		want := "\t" + file + ":" + strconv.Itoa(marks["panic"])
+		re := regexp.MustCompile("(?m)^" + regexp.QuoteMeta(want) + "( |$)")
+		if !strings.Contains(string(out), "nil pointer dereference") || !re.MatchString(string(out)) {
+			t.Errorf("panic traceback lacks %q:\n%s", want, out)
+		}
+	})
+
+	t.Run("race", func(t *testing.T) {
+		cmd := exec.Command(bin, "race")
+		// Arm a watchpoint on every access so the race is found at
+		// once; report only conflicting pairs of instrumented accesses.
+		cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms unknown_origin=0")
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 66 {
+			t.Errorf("exit: %v, want status 66 from the runtime's Exit after a race\n%s", err, out)
+		}
+		got := map[string]bool{}
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "race "); ok {
+				got[rest] = true
+			}
+		}
+		want := map[string]bool{
+			"write " + file + ":" + strconv.Itoa(marks["racewrite"]): true,
+			"read " + file + ":" + strconv.Itoa(marks["raceread"]):   true,
+		}
+		if len(got) != 2 {
+			t.Fatalf("race accesses %v, want %v\n%s", got, want, out)
+		}
+		for k := range want {
+			if !got[k] {
+				t.Errorf("race accesses %v, want %v\n%s", got, want, out)
+			}
+		}
+	})
+}

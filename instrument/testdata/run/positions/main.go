@@ -1,0 +1,107 @@
+// Command positions is rewritten and run by the instrument package's
+// tests: it prints runtime.Caller positions, panics, and provokes one
+// race, so the tests can compare what the program sees with the lines
+// marked "mark:NAME" in this file.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gocsan/gocsan/report"
+	gocsanrt "github.com/gocsan/gocsan/runtime"
+)
+
+type T struct{ x, y int }
+
+var g int
+
+// mark prints its caller's position under name.
+func mark(name string) int {
+	_, file, line, _ := runtime.Caller(1)
+	fmt.Printf("%s %s:%d\n", name, file, line)
+	return 0
+}
+
+func caller() {
+	p := &T{}
+	p.x = g + 1 + mark("caller1")          // mark:caller1
+	if p.x > 0 && p.y == mark("caller2") { // mark:caller2
+		p.y = 1
+	}
+	for i := 0; i < p.x && g == mark("caller3"); i++ { // mark:caller3
+		g++
+	}
+	f := func() {
+		g += p.y + mark("caller4") // mark:caller4
+	}
+	f()
+	switch x := p.x; p.y + mark("caller5") { // mark:caller5
+	case x:
+	}
+	mark("caller6") // mark:caller6
+}
+
+func panics() {
+	var p *T
+	p.x = 1 // mark:panic
+}
+
+func race() {
+	var stop atomic.Bool
+	done := make(chan *report.Report, 1)
+	gocsanrt.Subscribe(func(r *report.Report) {
+		select {
+		case done <- r:
+		default:
+		}
+		stop.Store(true)
+	})
+	p := &T{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := 0; !stop.Load(); i++ {
+			p.x = i // mark:racewrite
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		v := 0
+		for !stop.Load() {
+			v += p.x // mark:raceread
+		}
+		_ = v
+	}()
+	wg.Wait()
+	r := <-done
+	for _, a := range r.Accesses {
+		for _, fr := range a.Stack {
+			if fr.File == thisFile() {
+				fmt.Printf("race %s %s:%d\n", a.Op, fr.File, fr.Line)
+				break
+			}
+		}
+	}
+	os.Exit(0) // replaced by the runtime's Exit: exits with the race exit code
+}
+
+func thisFile() string {
+	_, file, _, _ := runtime.Caller(0)
+	return file
+}
+
+func main() {
+	switch os.Args[1] {
+	case "caller":
+		caller()
+	case "panic":
+		panics()
+	case "race":
+		race()
+	}
+}

@@ -1,0 +1,29 @@
+package generics
+
+type Box[T any] struct {
+	v T
+	n int
+}
+
+func (b *Box[T]) Set(v T) {
+	b.v = v // want "WriteRange b.v Sizeof"
+	b.n++   // want "ReadWrite b.n 8"
+}
+
+func Get[T any](p *T) T {
+	return *p // want "ReadRange *p Sizeof"
+}
+
+func Index[S ~[]E, E any](s S, i int) E {
+	return s[i] // want "ReadRange s[i] Sizeof"
+}
+
+func Keys[M ~map[K]V, K comparable, V any](m M) []K {
+	var ks []K
+	for k := range m { // want "Read map m 8"
+		ks = append(ks, k) // want "Append ks"
+	}
+	return ks
+}
+
+var g = Get[int]
