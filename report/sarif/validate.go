@@ -137,4 +137,3 @@ func Validate(data []byte) []string {
 	}
 	return errs
 }
-
