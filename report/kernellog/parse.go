@@ -62,7 +62,6 @@ type pending struct {
 	footer  bool // inside "Reported by ..." block
 	lines   int
 	last    time.Time
-	skipped []Skip
 }
 
 // NewParser returns a Parser whose Skip messages name the input name.
@@ -211,11 +210,10 @@ func (p *Parser) feed(key, msg, raw string) (rs []*report.Report, ss []Skip) {
 	if isSeparator(t) {
 		if q != nil {
 			q.raw = append(q.raw, raw)
-			if !q.footer {
-				// A report cut off before its footer, then the opening
-				// separator of the next one: keep it for that one too.
-				p.sep[key] = raw
-			}
+			// If a header follows directly, this line was really the
+			// opening separator of the next report (this one lost its
+			// closing line): keep it for that one too.
+			p.sep[key] = raw
 			r, s := p.finish(key, "")
 			if r != nil {
 				rs = append(rs, r)
