@@ -1,0 +1,169 @@
+package junit
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/report/testjson"
+)
+
+type parsed struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Suites   []struct {
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Skipped  int    `xml:"skipped,attr"`
+		Props    []struct {
+			Name  string `xml:"name,attr"`
+			Value string `xml:"value,attr"`
+		} `xml:"properties>property"`
+		Cases []struct {
+			Classname string `xml:"classname,attr"`
+			Name      string `xml:"name,attr"`
+			Time      string `xml:"time,attr"`
+			Failure   *struct {
+				Message string `xml:"message,attr"`
+				Type    string `xml:"type,attr"`
+				Text    string `xml:",chardata"`
+			} `xml:"failure"`
+			Skipped *struct{} `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func ev(action, pkg, test, output string, elapsed float64) testjson.Event {
+	return testjson.Event{Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Action: action, Package: pkg, Test: test, Output: output, Elapsed: elapsed}
+}
+
+func race(pkg, fn string, test string) *report.Report {
+	stack := []report.Frame{{Function: pkg + "." + fn, File: "/src/x.go", Line: 3}}
+	if test != "" {
+		stack = append(stack, report.Frame{Function: pkg + "." + test}, report.Frame{Function: "testing.tRunner"})
+	}
+	r := &report.Report{Kind: report.KindDataRace, Package: pkg, Accesses: []report.Access{
+		{Op: report.OpWrite, CPU: -1, Stack: []report.Frame{{Function: pkg + ".w" + fn, File: "/src/w.go", Line: 1}}},
+		{Op: report.OpRead, CPU: -1, Stack: stack},
+	}}
+	r.Title = report.MakeTitle(r)
+	return r
+}
+
+func TestTestsAndRaces(t *testing.T) {
+	const a, b = "example.com/a", "example.com/b"
+	events := []testjson.Event{
+		ev("start", a, "", "", 0),
+		ev("run", a, "TestPass", "", 0),
+		ev("output", a, "TestPass", "=== RUN   TestPass\n", 0),
+		ev("pass", a, "TestPass", "", 0.5),
+		ev("run", a, "TestFail", "", 0),
+		ev("output", a, "TestFail", "    a_test.go:9: boom\n", 0),
+		ev("fail", a, "TestFail", "", 0.25),
+		ev("run", a, "TestSkip", "", 0),
+		ev("output", a, "TestSkip", "    a_test.go:12: not today\n", 0),
+		ev("skip", a, "TestSkip", "", 0),
+		ev("run", a, "TestTable/one", "", 0),
+		ev("pass", a, "TestTable/one", "", 0),
+		ev("pass", a, "TestTable", "", 0),
+		ev("output", a, "", "FAIL\n", 0),
+		ev("fail", a, "", "", 1.5),
+		ev("start", b, "", "", 0),
+		ev("output", b, "", "panic: in init\n", 0),
+		ev("fail", b, "", "", 0.1),
+		{Action: "build-output", ImportPath: "example.com/c", Output: "c.go:1: syntax error\n"},
+	}
+	reports := []*report.Report{
+		race(a, "one", "TestPass"),  // a test that passed: now fails with the race
+		race(a, "two", "TestTable"), // a subtest's race goes to its top-level test
+		race(a, "three", ""),        // nobody to blame: TestMain
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, events, reports, Options{GoVersion: "go1.26.8"}); err != nil {
+		t.Fatal(err)
+	}
+	var got parsed
+	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if len(got.Suites) != 2 || got.Suites[0].Name != a || got.Suites[1].Name != b {
+		t.Fatalf("suites %+v", got.Suites)
+	}
+	sa := got.Suites[0]
+	cases := map[string]int{}
+	for i, c := range sa.Cases {
+		cases[c.Name] = i
+	}
+	check := func(name, typ string, contains ...string) {
+		t.Helper()
+		i, ok := cases[name]
+		if !ok {
+			t.Errorf("no testcase %s", name)
+			return
+		}
+		c := sa.Cases[i]
+		if typ == "pass" {
+			if c.Failure != nil {
+				t.Errorf("%s: unexpected failure %+v", name, c.Failure)
+			}
+			return
+		}
+		if c.Failure == nil || c.Failure.Type != typ {
+			t.Errorf("%s: failure %+v, want type %q", name, c.Failure, typ)
+			return
+		}
+		for _, s := range contains {
+			if !strings.Contains(c.Failure.Text, s) {
+				t.Errorf("%s: failure text lacks %q:\n%s", name, s, c.Failure.Text)
+			}
+		}
+	}
+	check("TestPass", "DataRace", "=== RUN   TestPass", "BUG: KCSAN: "+reports[0].Title)
+	check("TestFail", "", "boom")
+	check("TestTable", "DataRace", reports[1].Title)
+	check("TestTable/one", "pass")
+	check("TestMain", "DataRace", reports[2].Title, "FAIL\n")
+	if c := sa.Cases[cases["TestSkip"]]; c.Skipped == nil {
+		t.Error("TestSkip not skipped")
+	}
+	if c := sa.Cases[cases["TestMain"]]; c.Classname != "" {
+		t.Errorf("TestMain classname %q, want empty as gotestsum writes it", c.Classname)
+	}
+	if c := sa.Cases[cases["TestPass"]]; c.Classname != a || c.Time != "0.500000" {
+		t.Errorf("TestPass classname %q time %q", c.Classname, c.Time)
+	}
+	if sa.Tests != 6 || sa.Failures != 4 || sa.Skipped != 1 {
+		t.Errorf("suite a: tests %d failures %d skipped %d", sa.Tests, sa.Failures, sa.Skipped)
+	}
+	if len(sa.Props) != 1 || sa.Props[0].Value != "go1.26.8" {
+		t.Errorf("properties %+v", sa.Props)
+	}
+	// A package that failed with no test failing gets TestMain.
+	sb := got.Suites[1]
+	if len(sb.Cases) != 1 || sb.Cases[0].Name != "TestMain" || sb.Cases[0].Failure == nil || !strings.Contains(sb.Cases[0].Failure.Text, "panic: in init") {
+		t.Errorf("suite b %+v", sb)
+	}
+	if got.Tests != 7 || got.Failures != 5 {
+		t.Errorf("totals: %d tests, %d failures", got.Tests, got.Failures)
+	}
+}
+
+func TestReportsWithoutEvents(t *testing.T) {
+	var buf bytes.Buffer
+	r := race("example.com/a", "x", "TestX")
+	r.Accesses[1].Stack[0].Function += "\x1b[31m" // control characters must not break the XML
+	if err := Write(&buf, nil, []*report.Report{r}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var got parsed
+	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if len(got.Suites) != 1 || len(got.Suites[0].Cases) != 1 || got.Suites[0].Cases[0].Name != "TestX" || got.Suites[0].Cases[0].Failure.Type != "DataRace" {
+		t.Errorf("%+v", got)
+	}
+}
