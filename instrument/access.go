@@ -356,8 +356,9 @@ func (c *collector) mapAccess(m ast.Expr, kind accessKind, pos token.Pos) {
 		kind = kWrite
 	}
 	_, addressable := c.r.storage(m)
-	if !addressable {
-		c.r.warn(pos, "map access through an unaddressable map value is not instrumented")
+	if !addressable || !c.r.pure(m) {
+		// A map returned by a call cannot be named twice;
+		// documented as not instrumented.
 		return
 	}
 	ptr, ok := c.r.ptrText(m)

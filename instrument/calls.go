@@ -104,9 +104,14 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 		c.r.warn(s.Pos(), "bulk access not instrumented: needs unsafe.SliceData (go1.20)")
 		return
 	}
+	if !c.r.pure(s) {
+		// A call result's backing array cannot be named twice;
+		// documented as not instrumented.
+		return
+	}
 	st, ok := c.r.exprText(s)
-	if !ok || !c.r.pure(s) {
-		c.r.warn(s.Pos(), "bulk access through an operand with side effects is not instrumented")
+	if !ok {
+		c.r.warn(s.Pos(), "bulk access through an operand spanning lines is not instrumented")
 		return
 	}
 	elem, _, ok := c.r.sizeOfText(st+"[0]", sl.Elem())
@@ -235,9 +240,12 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 		c.r.warn(e.Pos(), "append not instrumented: needs unsafe.SliceData (go1.20)")
 		return
 	}
+	if !c.r.pure(s) {
+		return // as in sliceRange
+	}
 	st, ok := c.r.exprText(s)
-	if !ok || !c.r.pure(s) {
-		c.r.warn(e.Pos(), "append to an operand with side effects is not instrumented")
+	if !ok {
+		c.r.warn(e.Pos(), "append to an operand spanning lines is not instrumented")
 		return
 	}
 	if tv, ok := c.r.info.Types[s]; ok && tv.IsNil() {
@@ -263,21 +271,27 @@ func (c *collector) copyEffect(dst, src ast.Expr) {
 	if !ok {
 		return
 	}
-	if c.r.lang < 21 {
-		c.r.warn(dst.Pos(), "copy not instrumented: needs min (go1.21)")
+	if c.r.lang < 20 {
+		c.r.warn(dst.Pos(), "copy not instrumented: needs unsafe.SliceData (go1.20)")
 		return
+	}
+	if !c.r.pure(dst) || !c.r.pure(src) {
+		return // as in sliceRange
 	}
 	dt, ok1 := c.r.exprText(dst)
 	srt, ok2 := c.r.exprText(src)
-	if !ok1 || !ok2 || !c.r.pure(dst) || !c.r.pure(src) {
-		c.r.warn(dst.Pos(), "copy with operands with side effects is not instrumented")
+	if !ok1 || !ok2 {
+		c.r.warn(dst.Pos(), "copy with operands spanning lines is not instrumented")
 		return
 	}
 	elem, _, ok := c.r.sizeOfText(dt+"[0]", dsl.Elem())
 	if !ok {
 		return
 	}
-	n := "uintptr(min(len(" + dt + "), len(" + srt + ")))*" + elem
+	// The per-file helper, not the min builtin: it works before go1.21
+	// and cannot be shadowed by a user's own min.
+	c.r.needMin = true
+	n := "uintptr(" + c.r.minName() + "(len(" + dt + "), len(" + srt + ")))*" + elem
 	c.r.usedUnsafe = true
 	c.add(kWrite, true, c.r.sliceData(dt)+", "+n, dt+"[:]", dst.Pos())
 	if b, ok := coreType(c.r.info.TypeOf(src)).(*types.Basic); ok && b.Info()&types.IsString != 0 {

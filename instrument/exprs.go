@@ -67,6 +67,9 @@ func (r *fileRewriter) sizeOfText(et string, t types.Type) (size string, isRange
 	if t == nil {
 		return "", false, false
 	}
+	if b, ok := t.Underlying().(*types.Basic); ok && b.Kind() == types.Invalid {
+		return "", false, false // C.x under FakeImportC has no type
+	}
 	if hasTypeParam(t, map[types.Type]bool{}) {
 		r.usedUnsafe = true
 		return unsafeName + ".Sizeof(" + et + ")", true, true

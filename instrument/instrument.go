@@ -163,6 +163,12 @@ func Package(cfg Config, files []string) (*Result, error) {
 		shared: findShared(info, asts),
 	}
 	res := &Result{Files: map[string][]byte{}}
+	if id := shadowsUniverse(info); id != nil {
+		// Inserted code names these predeclared identifiers; a
+		// package redeclaring one would not compile once rewritten.
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: gocsan: package redeclares predeclared %s: package not instrumented", fset.Position(id.Pos()), id.Name))
+		return res, nil
+	}
 	for _, f := range asts {
 		fr := p.newFile(f, srcs[f])
 		fr.rewrite()
@@ -174,6 +180,21 @@ func Package(cfg Config, files []string) (*Result, error) {
 	}
 	sort.Strings(res.Warnings)
 	return res, nil
+}
+
+// shadowsUniverse returns a declaration of one of the predeclared
+// identifiers rewritten code uses, if the package has one.
+func shadowsUniverse(info *types.Info) *ast.Ident {
+	var found *ast.Ident
+	for id := range info.Defs {
+		switch id.Name {
+		case "uintptr", "len", "cap", "bool", "true", "int", "any":
+			if found == nil || id.Pos() < found.Pos() {
+				found = id
+			}
+		}
+	}
+	return found
 }
 
 // langVersion returns the minor version of a "go1.N[.M]" -lang value, or

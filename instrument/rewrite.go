@@ -42,8 +42,8 @@ type fileRewriter struct {
 	buf    *editBuffer
 	suffix string // makes per-file helper names unique in the package
 
-	usedRT, usedUnsafe, needMH, needID bool
-	exitKeep                           string // "os.Exit" when calls were replaced
+	usedRT, usedUnsafe, needMH, needID, needMin bool
+	exitKeep                                    string // "os.Exit" when calls were replaced
 
 	ignoreLines map[int]bool // lines holding a //gocsan:ignore directive
 	warnings    []string
@@ -77,8 +77,9 @@ func isDirective(comment, name string) bool {
 	return comment == name || strings.HasPrefix(comment, name+" ")
 }
 
-func (r *fileRewriter) mhName() string { return "__gocsan_mh_" + r.suffix }
-func (r *fileRewriter) idName() string { return "__gocsan_id_" + r.suffix }
+func (r *fileRewriter) mhName() string  { return "__gocsan_mh_" + r.suffix }
+func (r *fileRewriter) idName() string  { return "__gocsan_id_" + r.suffix }
+func (r *fileRewriter) minName() string { return "__gocsan_min_" + r.suffix }
 
 func (r *fileRewriter) off(p token.Pos) int { return r.fset.File(p).Offset(p) }
 
@@ -566,6 +567,9 @@ func (r *fileRewriter) output() []byte {
 	}
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
+	}
+	if r.needMin {
+		tail = append(tail, "func "+r.minName()+"(a, b int) int { if a < b { return a }; return b }")
 	}
 	if r.exitKeep != "" {
 		// Keeps the os import used when os.Exit was its only use.

@@ -23,15 +23,20 @@ func init() {
 func runInstrument(args []string) int {
 	fs := flag.NewFlagSet("instrument", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: gocsan instrument [-test] [-lang go1.N] PKG | FILE.go...\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: gocsan instrument [-test] [-lang go1.N] [-overlay FILE] PKG | FILE.go...\n\n"+
 			"Prints the source of the package's Go files as gocsan instruments them\n"+
 			"(each file after a \"// gocsan instrument: FILE\" line; unchanged files are\n"+
 			"listed but not printed). Warnings about accesses left uninstrumented go\n"+
-			"to standard error.\n\n")
+			"to standard error. PKG is one package pattern of the go command (it may\n"+
+			"match several packages).\n\n"+
+			"With -overlay, the rewritten files are written next to FILE instead and\n"+
+			"FILE is a go command overlay replacing the originals by them, for\n"+
+			"go build -overlay FILE (the program must be able to import gocsan's runtime).\n\n")
 		fs.PrintDefaults()
 	}
 	test := fs.Bool("test", false, "also rewrite the package's _test.go files")
 	lang := fs.String("lang", "", "language version for type-checking FILE arguments (default: the toolchain's)")
+	overlayFile := fs.String("overlay", "", "write rewritten files and a go command overlay `file` instead of printing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,13 +67,63 @@ func runInstrument(args []string) int {
 		}
 	}()
 	status := 0
+	replace := map[string]string{}
 	for _, u := range units {
-		if err := printInstrumented(os.Stdout, os.Stderr, u); err != nil {
+		var err error
+		if *overlayFile != "" {
+			err = writeInstrumented(os.Stderr, u, filepath.Dir(*overlayFile), replace)
+		} else {
+			err = printInstrumented(os.Stdout, os.Stderr, u)
+		}
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "gocsan instrument: %v\n", err)
 			status = 1
 		}
 	}
+	if *overlayFile != "" {
+		js, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "\t")
+		if err == nil {
+			err = os.WriteFile(*overlayFile, append(js, '\n'), 0o666)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gocsan instrument: %v\n", err)
+			return 1
+		}
+	}
 	return status
+}
+
+// writeInstrumented writes u's rewritten files into dir, recording each
+// in replace (original absolute path -> rewritten file).
+func writeInstrumented(stderr io.Writer, u instrumentUnit, dir string, replace map[string]string) error {
+	res, err := instrument.Package(u.cfg, u.files)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, w)
+	}
+	for _, f := range u.files {
+		src, ok := res.Files[f]
+		if !ok {
+			continue
+		}
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return err
+		}
+		// Flatten the path into one unique file name.
+		name := strings.NewReplacer(string(filepath.Separator), "_", ":", "_").Replace(strings.TrimPrefix(abs, string(filepath.Separator)))
+		out, err := filepath.Abs(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, src, 0o666); err != nil {
+			return err
+		}
+		replace[abs] = out
+	}
+	return nil
 }
 
 type instrumentUnit struct {
