@@ -537,7 +537,7 @@ func (r *fileRewriter) maybeExit(e ast.Expr, id *ast.Ident) {
 	}
 	r.exitKeep = r.text(e)
 	r.usedRT = true
-	r.buf.replace(r.off(e.Pos()), r.off(e.End()), rtName+".Exit")
+	r.buf.replace(r.off(e.Pos()), r.off(e.End()), rtName+".Exit"+r.lineDir(e.End()))
 }
 
 // output returns the rewritten file.
