@@ -146,8 +146,10 @@ func rounds(n int, publish func(*handoff), consume func(*handoff) int64, stop fu
 		h := &handoff{ch: make(chan int, 1)}
 		var wg sync.WaitGroup
 		wg.Add(2)
-		go func() { defer wg.Done(); publish(h) }()
-		go func() { defer wg.Done(); consume(h) }()
+		// rt.Release before wg.Done is what the rewriter emits: Done is a
+		// releasing operation.
+		go func() { defer wg.Done(); defer rt.Release(); publish(h) }()
+		go func() { defer wg.Done(); defer rt.Release(); consume(h) }()
 		wg.Wait()
 	}
 }

@@ -1,0 +1,362 @@
+// Command bench measures gocsan against plain go test and go test -race,
+// in one session on one machine:
+//
+//	go run ./bench                 # local workloads, 5 runs each
+//	go run ./bench -external       # also benchmarks of published modules
+//	go run ./bench -detect=10      # also detection power on testdata/racy
+//
+// Each workload's test binary is built once per configuration (plain,
+// gocsan -profile=default, gocsan -profile=ci, -race) and run -runs times;
+// the table shows each configuration's time per benchmark and max RSS as a
+// ratio to plain, with the spread over runs (benchstat style: ±% of the
+// median), and the geometric mean. Detection power runs the racy testdata
+// module's tests -detect times per configuration and counts, per test,
+// the runs in which it failed with a race.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gocsan/gocsan/internal/gobuild"
+)
+
+var (
+	runs      = flag.Int("runs", 5, "runs of each benchmark binary per configuration")
+	benchtime = flag.String("benchtime", "200ms", "-test.benchtime for each run")
+	cpus      = flag.String("cpu", "1,2", "-test.cpu list: GOMAXPROCS values for the benchmarks")
+	external  = flag.Bool("external", false, "also run benchmarks of published modules (bench/external, fetched through the module proxy)")
+	detect    = flag.Int("detect", 0, "runs of testdata/racy per configuration for detection power (0: skip)")
+	only      = flag.String("bench", ".", "-test.bench filter")
+)
+
+type config struct {
+	name    string
+	gocsan  string // profile, "" for plain go test
+	race    bool
+	options string // GOCSAN at run time
+}
+
+var configs = []config{
+	{name: "plain"},
+	{name: "gocsan-default", gocsan: "default"},
+	{name: "gocsan-ci", gocsan: "ci"},
+	{name: "race", race: true},
+}
+
+type workload struct {
+	name  string
+	dir   string // module directory, relative to the repository root
+	pkg   string
+	extra []string // gocsan flags, e.g. -instrument
+}
+
+var localWorkloads = []workload{
+	{name: "workloads", dir: ".", pkg: "./bench/workloads"},
+}
+
+var externalWorkloads = []workload{
+	{name: "btree", dir: "bench/external", pkg: "github.com/google/btree", extra: []string{"-instrument=github.com/google/btree"}},
+	{name: "xxhash", dir: "bench/external", pkg: "github.com/cespare/xxhash/v2", extra: []string{"-instrument=github.com/cespare/xxhash/v2"}},
+	{name: "errgroup", dir: "bench/external", pkg: "golang.org/x/sync/errgroup", extra: []string{"-instrument=golang.org/x/sync/..."}},
+	{name: "zap", dir: "bench/external", pkg: "go.uber.org/zap", extra: []string{"-instrument=go.uber.org/zap/..."}},
+}
+
+func main() {
+	flag.Parse()
+	root, err := repoRoot()
+	if err != nil {
+		fatal(err)
+	}
+	tmp, err := os.MkdirTemp("", "gocsan-bench-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	gocsan := filepath.Join(tmp, "gocsan")
+	if err := run(root, nil, "go", "build", "-o", gocsan, "./cmd/gocsan"); err != nil {
+		fatal(err)
+	}
+	for i := range configs {
+		if configs[i].gocsan != "" {
+			configs[i].options = profileOptions(configs[i].gocsan)
+		}
+	}
+	fmt.Printf("gocsan bench, %s, GOMAXPROCS list %s, %d runs of -benchtime=%s each\n", time.Now().Format(time.RFC3339), *cpus, *runs, *benchtime)
+	for _, c := range configs {
+		if c.gocsan != "" {
+			fmt.Printf("  %s: GOCSAN=%q\n", c.name, c.options)
+		}
+	}
+	ws := localWorkloads
+	if *external {
+		ws = append(ws, externalWorkloads...)
+	}
+	var all []result
+	for _, w := range ws {
+		rs, err := measure(root, gocsan, tmp, w)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", w.name, err)
+			continue
+		}
+		all = append(all, rs...)
+	}
+	printTable(all)
+	if *detect > 0 {
+		if err := detectPower(root, gocsan, tmp, *detect); err != nil {
+			fatal(err)
+		}
+	}
+}
+
+// result is one benchmark under one configuration over all runs.
+type result struct {
+	workload, bench, config string
+	nsPerOp                 []float64
+	maxRSS                  []float64 // KiB, of the whole binary run
+}
+
+func measure(root, gocsan, tmp string, w workload) ([]result, error) {
+	var out []result
+	for _, c := range configs {
+		bin := filepath.Join(tmp, w.name+"-"+c.name+".test")
+		var args []string
+		name := "go"
+		switch {
+		case c.gocsan != "":
+			name = gocsan
+			args = append([]string{"test", "-profile=" + c.gocsan}, w.extra...)
+		case c.race:
+			args = []string{"test", "-race"}
+		default:
+			args = []string{"test"}
+		}
+		args = append(args, "-c", "-o", bin, w.pkg)
+		if err := run(filepath.Join(root, w.dir), nil, name, args...); err != nil {
+			return nil, fmt.Errorf("building %s: %v", c.name, err)
+		}
+		byBench := map[string]*result{}
+		var order []string
+		for r := 0; r < *runs; r++ {
+			env := append(os.Environ(), "GOCSAN="+c.options+" exitcode=0", "GORACE=exitcode=0 atexit_sleep_ms=0")
+			cmd := exec.Command(bin, "-test.run=^$", "-test.bench="+*only, "-test.benchtime="+*benchtime, "-test.cpu="+*cpus)
+			cmd.Dir = filepath.Join(root, w.dir)
+			cmd.Env = env
+			var stdout bytes.Buffer
+			cmd.Stdout = &stdout
+			cmd.Stderr = os.Stderr
+			if err := cmd.Run(); err != nil {
+				return nil, fmt.Errorf("running %s: %v\n%s", c.name, err, stdout.String())
+			}
+			rss := float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
+			for name, ns := range parseBench(stdout.String()) {
+				res := byBench[name]
+				if res == nil {
+					res = &result{workload: w.name, bench: name, config: c.name}
+					byBench[name] = res
+					order = append(order, name)
+				}
+				res.nsPerOp = append(res.nsPerOp, ns)
+				res.maxRSS = append(res.maxRSS, rss)
+			}
+		}
+		for _, n := range order {
+			out = append(out, *byBench[n])
+		}
+	}
+	return out, nil
+}
+
+var benchLine = regexp.MustCompile(`^(Benchmark\S+)\s+\d+\s+([0-9.]+) ns/op`)
+
+func parseBench(out string) map[string]float64 {
+	m := map[string]float64{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		if g := benchLine.FindStringSubmatch(sc.Text()); g != nil {
+			v, _ := strconv.ParseFloat(g[2], 64)
+			m[g[1]] = v
+		}
+	}
+	return m
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// spread is benchstat's ±: the largest distance from the median as a
+// percentage of it.
+func spread(xs []float64) float64 {
+	m := median(xs)
+	d := 0.0
+	for _, x := range xs {
+		d = math.Max(d, math.Abs(x-m))
+	}
+	return 100 * d / m
+}
+
+func printTable(rs []result) {
+	type key struct{ workload, bench string }
+	cell := map[key]map[string]result{}
+	var keys []key
+	for _, r := range rs {
+		k := key{r.workload, r.bench}
+		if cell[k] == nil {
+			cell[k] = map[string]result{}
+			keys = append(keys, k)
+		}
+		cell[k][r.config] = r
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "workload\tbenchmark\tplain ns/op\t")
+	for _, c := range configs[1:] {
+		fmt.Fprintf(tw, "%s\t", c.name)
+	}
+	fmt.Fprintln(tw)
+	logSum := map[string]float64{}
+	rssSum := map[string]float64{}
+	n := map[string]int{}
+	for _, k := range keys {
+		plain, ok := cell[k]["plain"]
+		if !ok {
+			continue
+		}
+		pm := median(plain.nsPerOp)
+		fmt.Fprintf(tw, "%s\t%s\t%.1f ±%.0f%%\t", k.workload, k.bench, pm, spread(plain.nsPerOp))
+		for _, c := range configs[1:] {
+			r, ok := cell[k][c.name]
+			if !ok {
+				fmt.Fprintf(tw, "-\t")
+				continue
+			}
+			ratio := median(r.nsPerOp) / pm
+			fmt.Fprintf(tw, "%.2fx ±%.0f%%\t", ratio, spread(r.nsPerOp))
+			logSum[c.name] += math.Log(ratio)
+			rssSum[c.name] += math.Log(median(r.maxRSS) / median(plain.maxRSS))
+			n[c.name]++
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintf(tw, "\tgeomean time\t1.00x\t")
+	for _, c := range configs[1:] {
+		fmt.Fprintf(tw, "%.2fx\t", math.Exp(logSum[c.name]/float64(max(n[c.name], 1))))
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintf(tw, "\tgeomean max RSS\t1.00x\t")
+	for _, c := range configs[1:] {
+		fmt.Fprintf(tw, "%.2fx\t", math.Exp(rssSum[c.name]/float64(max(n[c.name], 1))))
+	}
+	fmt.Fprintln(tw)
+	tw.Flush()
+}
+
+// detectPower runs testdata/racy's tests R times per configuration and
+// counts, per test, the runs in which it failed (a racy test failing is a
+// detection; a safe twin failing is a false report).
+func detectPower(root, gocsan, tmp string, r int) error {
+	dir := filepath.Join(root, "testdata", "racy")
+	var lines []string
+	counts := map[string]map[string]int{}
+	var tests []string
+	for _, c := range configs[1:] {
+		bin := filepath.Join(tmp, "racy-"+c.name+".test")
+		name, args := "go", []string{"test", "-c", "-o", bin, "."}
+		if c.gocsan != "" {
+			name, args = gocsan, append([]string{"test", "-profile=" + c.gocsan}, args[1:]...)
+		} else if c.race {
+			args = []string{"test", "-race", "-c", "-o", bin, "."}
+		}
+		if err := run(dir, nil, name, args...); err != nil {
+			return fmt.Errorf("building racy tests (%s): %v", c.name, err)
+		}
+		counts[c.name] = map[string]int{}
+		for i := 0; i < r; i++ {
+			cmd := exec.Command(bin, "-test.count=1", "-test.v")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "GOCSAN="+c.options+" exitcode=0", "GORACE=atexit_sleep_ms=0")
+			out, _ := cmd.CombinedOutput()
+			for _, l := range strings.Split(string(out), "\n") {
+				if t, ok := strings.CutPrefix(strings.TrimSpace(l), "--- FAIL: "); ok {
+					t = strings.Fields(t)[0]
+					counts[c.name][t]++
+				}
+				if t, ok := strings.CutPrefix(strings.TrimSpace(l), "=== RUN   "); ok && !strings.Contains(t, "/") && i == 0 && c.name == "gocsan-default" {
+					tests = append(tests, t)
+				}
+			}
+		}
+	}
+	sort.Strings(tests)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\ntest\t")
+	for _, c := range configs[1:] {
+		fmt.Fprintf(tw, "%s\t", c.name)
+	}
+	fmt.Fprintln(tw)
+	for _, t := range tests {
+		fmt.Fprintf(tw, "%s\t", t)
+		for _, c := range configs[1:] {
+			fmt.Fprintf(tw, "%d/%d\t", counts[c.name][t], r)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	_ = lines
+	return nil
+}
+
+func profileOptions(name string) string {
+	for _, p := range gobuild.Profiles {
+		if p.Name == name {
+			return p.Options
+		}
+	}
+	fatal(fmt.Errorf("no profile %q", name))
+	return ""
+}
+
+func run(dir string, env []string, name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+func repoRoot() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the gocsan module: %v", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "bench:", err)
+	os.Exit(1)
+}
