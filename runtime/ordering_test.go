@@ -60,6 +60,9 @@ func publishPlainFlag(h *handoff) {
 	atomic.StoreInt64(&h.data, 42)
 	rt.Write(addr(&h.ready), 8)
 	atomic.StoreInt64(&h.ready, 1)
+	// The publisher goes on with unrelated work, with no barrier, before
+	// it returns (and releases, modelling WaitGroup.Done).
+	testEnterScope()
 }
 
 //go:noinline
