@@ -43,50 +43,55 @@ func TestWant(t *testing.T) {
 		t.Fatal("no testdata/want packages")
 	}
 	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			files := packageFiles(t, dir)
-			res, err := Package(Config{ImportPath: "example.com/" + filepath.Base(dir)}, files)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string][]string{} // "file:line" -> descs
-			for _, s := range res.sites {
-				k := fmt.Sprintf("%s:%d", filepath.Base(s.file), s.line)
-				got[k] = append(got[k], sizeofRE.ReplaceAllString(s.desc, "Sizeof"))
-			}
-			for _, w := range res.Warnings {
-				// "file:line:col: gocsan: msg" is wanted as "warning".
-				parts := strings.SplitN(w, ":", 3)
-				k := filepath.Base(parts[0]) + ":" + parts[1]
-				got[k] = append(got[k], "warning")
-			}
-			want := map[string][]string{}
-			for _, f := range files {
-				for line, ws := range wantComments(t, f) {
-					want[fmt.Sprintf("%s:%d", filepath.Base(f), line)] = ws
-				}
-			}
-			keys := map[string]bool{}
-			for k := range got {
-				keys[k] = true
-			}
-			for k := range want {
-				keys[k] = true
-			}
-			var sorted []string
-			for k := range keys {
-				sorted = append(sorted, k)
-			}
-			sort.Strings(sorted)
-			for _, k := range sorted {
-				g, w := append([]string(nil), got[k]...), append([]string(nil), want[k]...)
-				sort.Strings(g)
-				sort.Strings(w)
-				if !slices.Equal(g, w) {
-					t.Errorf("%s: instrumented %q, want %q", k, g, w)
-				}
-			}
-		})
+		t.Run(filepath.Base(dir), func(t *testing.T) { checkWants(t, dir) })
+	}
+}
+
+// checkWants rewrites the package in dir and compares the inserted checks
+// and warnings with its want comments.
+func checkWants(t *testing.T, dir string) {
+	t.Helper()
+	files := packageFiles(t, dir)
+	res, err := Package(Config{ImportPath: "example.com/" + filepath.Base(dir)}, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{} // "file:line" -> descs
+	for _, s := range res.sites {
+		k := fmt.Sprintf("%s:%d", filepath.Base(s.file), s.line)
+		got[k] = append(got[k], sizeofRE.ReplaceAllString(s.desc, "Sizeof"))
+	}
+	for _, w := range res.Warnings {
+		// "file:line:col: gocsan: msg" is wanted as "warning".
+		parts := strings.SplitN(w, ":", 3)
+		k := filepath.Base(parts[0]) + ":" + parts[1]
+		got[k] = append(got[k], "warning")
+	}
+	want := map[string][]string{}
+	for _, f := range files {
+		for line, ws := range wantComments(t, f) {
+			want[fmt.Sprintf("%s:%d", filepath.Base(f), line)] = ws
+		}
+	}
+	keys := map[string]bool{}
+	for k := range got {
+		keys[k] = true
+	}
+	for k := range want {
+		keys[k] = true
+	}
+	var sorted []string
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		g, w := append([]string(nil), got[k]...), append([]string(nil), want[k]...)
+		sort.Strings(g)
+		sort.Strings(w)
+		if !slices.Equal(g, w) {
+			t.Errorf("%s: instrumented %q, want %q", k, g, w)
+		}
 	}
 }
 
