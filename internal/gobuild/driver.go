@@ -109,6 +109,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 
 	env := setEnv(os.Environ(), ConfigEnv, cfgFile)
 	var jsonPath string
+	var jsonOffset int64
 	if sub != "build" {
 		// Every process of the run appends its reports to one file. Its
 		// path is stable for the same command in the same directory:
@@ -121,13 +122,19 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 			return 1, err
 		}
 		jsonPath = filepath.Join(runDir, "reports.jsonl")
-		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + filepath.Join(runDir, "reports.txt"), userOpts}
-		if p, ok := optionValue(userOpts, "json_path"); ok && p != "" {
-			jsonPath = p
-		}
-		for _, f := range []string{jsonPath, filepath.Join(runDir, "reports.txt")} {
+		textPath := filepath.Join(runDir, "reports.txt")
+		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + textPath, userOpts}
+		for _, f := range []string{jsonPath, textPath} {
 			if err := os.Truncate(f, 0); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return 1, err
+			}
+		}
+		if p, ok := optionValue(userOpts, "json_path"); ok && p != "" {
+			// The user's own file is appended to, never truncated: read
+			// what this run adds.
+			jsonPath = p
+			if fi, err := os.Stat(p); err == nil {
+				jsonOffset = fi.Size()
 			}
 		}
 		env = setEnv(env, "GOCSAN", mergeOptions(layers...))
@@ -159,7 +166,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 	if inv.json {
 		out = stderr
 	}
-	races, err := printReports(out, stderr, jsonPath)
+	races, err := printReports(out, stderr, jsonPath, jsonOffset)
 	if err != nil {
 		return 1, err
 	}
@@ -205,14 +212,18 @@ func quoteArg(s string) string {
 }
 
 // printReports reads the reports the run's processes appended to path,
-// prints each distinct one once and a summary line, and returns how many
-// distinct reports there were.
-func printReports(out, errw io.Writer, path string) (int, error) {
+// from offset on, prints each distinct one once and a summary line, and
+// returns how many distinct reports there were.
+func printReports(out, errw io.Writer, path string, offset int64) (int, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
 	}
 	if err != nil {
+		return 0, err
+	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		f.Close()
 		return 0, err
 	}
 	reports, errs := report.ReadJSON(f, path)
