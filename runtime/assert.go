@@ -29,6 +29,7 @@ func AssertExclusiveBits(addr, size uintptr, mask uint64) {
 		return
 	}
 	if shouldWatch() {
+		resetSkip(opts())
 		setupWatchpoint(addr, size, accessAssert, mask)
 	}
 }

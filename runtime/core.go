@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"math"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,13 @@ var (
 	// armed counts watchpoints in the table. The fast path reads it and
 	// only scans the table when it is non-zero.
 	armed atomic.Int32
+
+	// armedLimit is armed folded into the per-site fast path (site.go):
+	// 0 while armed is 0, MaxInt32 otherwise. It is recomputed after each
+	// change of armed; two changes racing can leave it briefly stale,
+	// which can only make a site skip a check (a missed race, never a
+	// false report) until the next change.
+	armedLimit atomic.Int32
 
 	// enabled mirrors Options.Enabled for the slow paths.
 	enabled atomic.Bool
@@ -142,6 +150,7 @@ func insertWatchpoint(addr, size uintptr, isWrite bool, owner int64) (int, bool)
 		// armed must be non-zero before the slot can be seen, see
 		// checkAccess.
 		armed.Add(1)
+		syncArmedLimit()
 		if watchpoints[slot].CompareAndSwap(invalidWatchpoint, encoded) {
 			if owner != 0 {
 				owners[slot].Store(owner)
@@ -149,6 +158,7 @@ func insertWatchpoint(addr, size uintptr, isWrite bool, owner int64) (int, bool)
 			return slot, true
 		}
 		armed.Add(-1)
+		syncArmedLimit()
 	}
 	return 0, false
 }
@@ -158,6 +168,15 @@ func removeWatchpoint(slot int) {
 	owners[slot].Store(0)
 	watchpoints[slot].Store(invalidWatchpoint)
 	armed.Add(-1)
+	syncArmedLimit()
+}
+
+func syncArmedLimit() {
+	if armed.Load() != 0 {
+		armedLimit.Store(math.MaxInt32)
+	} else {
+		armedLimit.Store(0)
+	}
 }
 
 // valueChange is KCSAN's kcsan_value_change.
@@ -174,7 +193,6 @@ const (
 // mask restricts value-change detection to some bits (AssertExclusiveBits).
 func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 	o := opts()
-	resetSkip(o)
 	if !o.Enabled {
 		return
 	}

@@ -74,6 +74,7 @@ func checkAccess(addr, size uintptr, typ accessType) {
 		return
 	}
 	if shouldWatch() {
+		resetSkip(opts())
 		setupWatchpoint(addr, size, typ, 0)
 	}
 }

@@ -79,3 +79,23 @@ func BenchmarkReadDefaultParallel(b *testing.B) {
 		}
 	})
 }
+
+var benchSites [512]Site
+
+func BenchmarkReadAtAdaptive(b *testing.B) {
+	withOptions(b, func(o *Options) { o.Sampling = samplingAdaptive; o.Skip = 100000 })
+	for i := 0; i < b.N; i++ {
+		ReadAt(&benchSites[0], uintptr(unsafe.Pointer(&benchVar[i&511])), 8)
+	}
+}
+
+func BenchmarkReadAtAdaptiveParallel(b *testing.B) {
+	withOptions(b, func(o *Options) { o.Sampling = samplingAdaptive; o.Skip = 100000 })
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			ReadAt(&benchSites[0], uintptr(unsafe.Pointer(&benchVar[i&511])), 8)
+			i++
+		}
+	})
+}

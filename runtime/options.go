@@ -20,6 +20,7 @@ import (
 type Options struct {
 	Enabled                 bool
 	Skip                    int
+	Sampling                string
 	SkipRandomize           bool
 	Delay                   time.Duration
 	DelayRandomize          bool
@@ -46,12 +47,25 @@ type option struct {
 	get            func(o *Options) string
 }
 
+const (
+	samplingUniform  = "uniform"
+	samplingAdaptive = "adaptive"
+)
+
 // optionTable is the single list of options: name, default, effect.
 var optionTable = []option{
 	boolOption("enabled", "1", "Turns the engine on or off; off, instrumented code only pays the fast path and never reports.",
 		func(o *Options) *bool { return &o.Enabled }),
 	intOption("skip", "4000", 1, 1<<30, "Sampling: a watchpoint is armed about once per `skip` plain accesses on each P (KCSAN's skip_watch). 1 arms one on every access.",
 		func(o *Options) *int { return &o.Skip }),
+	{name: "sampling", def: "uniform", doc: "How accesses are picked: `uniform` counts down one skip counter per P over all plain accesses (KCSAN); `adaptive` keeps a counter per access site that samples a site's first executions and then backs off tenfold per burst of 10 samples down to one in skip (LiteRace), so cold code is watched often and hot loops cost little.",
+		set: func(o *Options, v string) error {
+			if v != samplingUniform && v != samplingAdaptive {
+				return fmt.Errorf("want uniform or adaptive")
+			}
+			o.Sampling = v
+			return nil
+		}, get: func(o *Options) string { return o.Sampling }},
 	boolOption("skip_randomize", "1", "Draw each skip count uniformly from [1, skip] instead of using skip itself, so periodic access patterns are not always sampled at the same phase.",
 		func(o *Options) *bool { return &o.SkipRandomize }),
 	durationOption("delay", "80us", "How long a watchpoint stays armed (KCSAN's udelay_task). A Go duration.",
