@@ -47,3 +47,22 @@ func ReadFlag() int64 {
 	gocsan.Read(uintptr(unsafe.Pointer(&Flag)), 8)
 	return atomic.LoadInt64(&Flag)
 }
+
+// Crash is raced by the test that crashes its binary afterwards.
+var Crash int64
+
+// CrashWrite writes Crash.
+//
+//go:noinline
+func CrashWrite() {
+	gocsan.Write(uintptr(unsafe.Pointer(&Crash)), 8)
+	atomic.AddInt64(&Crash, 1)
+}
+
+// CrashRead reads Crash.
+//
+//go:noinline
+func CrashRead() int64 {
+	gocsan.Read(uintptr(unsafe.Pointer(&Crash)), 8)
+	return atomic.LoadInt64(&Crash)
+}

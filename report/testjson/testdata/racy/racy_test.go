@@ -1,6 +1,7 @@
 package racy
 
 import (
+	"os"
 	"sync"
 	"testing"
 
@@ -68,4 +69,30 @@ func TestLateStart(t *testing.T) {
 func TestLateWait(t *testing.T) {
 	close(late)
 	<-lateDone
+}
+
+// TestCrashAfterRace races and then kills its test binary the way
+// RACY_CRASH says (panic or exit), to show that the race still reaches
+// every output. Skipped unless RACY_CRASH is set.
+func TestCrashAfterRace(t *testing.T) {
+	how := os.Getenv("RACY_CRASH")
+	if how == "" {
+		t.Skip("set RACY_CRASH=panic or RACY_CRASH=exit")
+	}
+	before := gocsan.Reports()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 100000 && gocsan.Reports() == before; i++ {
+			CrashWrite()
+		}
+	}()
+	for i := 0; i < 100000 && gocsan.Reports() == before; i++ {
+		CrashRead()
+	}
+	<-done
+	if how == "exit" {
+		os.Exit(3)
+	}
+	panic("crash after race")
 }
