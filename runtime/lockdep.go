@@ -266,3 +266,24 @@ func resetLockdep() {
 		c.writeLocked = false
 	}
 }
+
+// TryLockedB is TryLocked usable around the call: the rewriter turns
+// mu.TryLock() into TryLockedB(addr, class, false, mu.TryLock()).
+func TryLockedB(addr uintptr, class *LockClass, read, ok bool) bool {
+	TryLocked(addr, class, read, ok)
+	return ok
+}
+
+// DeferUnlock runs Unlock(addr) and then unlock: the rewriter turns
+// `defer mu.Unlock()` into `defer DeferUnlock(addr, mu.Unlock)`, which
+// evaluates the receiver at the defer statement as the original does.
+func DeferUnlock(addr uintptr, unlock func()) {
+	Unlock(addr)
+	unlock()
+}
+
+// DeferRUnlock is DeferUnlock for RWMutex.RUnlock.
+func DeferRUnlock(addr uintptr, unlock func()) {
+	RUnlock(addr)
+	unlock()
+}
