@@ -170,6 +170,12 @@ func Package(cfg Config, files []string) (*Result, error) {
 		return res, nil
 	}
 	for _, f := range asts {
+		if generatedByCgo(names[f]) {
+			// cgo's own glue (_cgo_gotypes.go, _cgo_import.go) calls
+			// into the runtime with hand-laid-out arguments; the
+			// user's code in *.cgo1.go files is instrumented.
+			continue
+		}
 		fr := p.newFile(f, srcs[f])
 		fr.rewrite()
 		res.Warnings = append(res.Warnings, fr.warnings...)
@@ -180,6 +186,10 @@ func Package(cfg Config, files []string) (*Result, error) {
 	}
 	sort.Strings(res.Warnings)
 	return res, nil
+}
+
+func generatedByCgo(name string) bool {
+	return strings.HasPrefix(filepath.Base(name), "_cgo_")
 }
 
 // shadowsUniverse returns a declaration of one of the predeclared
