@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"testing"
 )
@@ -18,7 +19,7 @@ func overlay(t *testing.T, dirs ...string) string {
 	replace := map[string]string{}
 	for _, dir := range dirs {
 		files := packageFiles(t, dir)
-		res, err := Package(Config{ImportPath: "github.com/gocsan/gocsan/instrument/" + filepath.ToSlash(dir)}, files)
+		res, err := Package(Config{ImportPath: path.Join("github.com/gocsan/gocsan/instrument", filepath.ToSlash(dir))}, files)
 		if err != nil {
 			t.Fatal(err)
 		}
