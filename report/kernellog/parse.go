@@ -55,13 +55,13 @@ type Parser struct {
 }
 
 type pending struct {
-	r       *report.Report
-	header  int // line of the BUG: header
-	raw     []string
-	cur     int  // index of the access whose stack is being read, -1 if none
-	footer  bool // inside "Reported by ..." block
-	lines   int
-	last    time.Time
+	r      *report.Report
+	header int // line of the BUG: header
+	raw    []string
+	cur    int  // index of the access whose stack is being read, -1 if none
+	footer bool // inside "Reported by ..." block
+	lines  int
+	last   time.Time
 }
 
 // NewParser returns a Parser whose Skip messages name the input name.
