@@ -145,6 +145,8 @@ func (c *collector) builtinCall(name string, e *ast.CallExpr) {
 			c.addrOf(args[0])
 		case *types.Pointer:
 			c.read(args[0])
+		case *types.Slice, *types.Basic:
+			c.lenWord(args[0], name)
 		default:
 			c.read(args[0])
 		}
@@ -201,6 +203,32 @@ func (c *collector) builtinCall(name string, e *ast.CallExpr) {
 			c.read(a)
 		}
 	}
+}
+
+// lenWord collects len(x) or cap(x) of a slice or string: a read of
+// the one header word it loads (a plain, word-sized check, cheaper than a
+// ranged one in loop conditions), when the header is shared storage.
+func (c *collector) lenWord(x ast.Expr, name string) {
+	c.locate(x)
+	shared, addressable := c.r.storage(x)
+	if !shared || !addressable {
+		if !addressable {
+			c.read(x)
+		}
+		return
+	}
+	addr, ok := c.r.addrText(x)
+	if !ok {
+		c.r.warn(x.Pos(), "access through an operand with side effects or spanning lines is not instrumented")
+		return
+	}
+	word := c.r.sizes.Sizeof(types.Typ[types.Uintptr])
+	off := word // len follows the data pointer
+	if name == "cap" {
+		off = 2 * word
+	}
+	size := strconv.FormatInt(word, 10)
+	c.add(kRead, false, addr+"+"+strconv.FormatInt(off, 10)+", "+size, name+"("+c.r.text(x)+") "+size, x.Pos())
 }
 
 // appendEffect checks append(s, xs...)'s effect on memory: when the

@@ -27,7 +27,7 @@ func loops(head *T) int {
 	for p := head; p != nil; p = p.next { // want "Read p.next 8"
 		n += p.x // want "Read p.x 8"
 	}
-	for i := 0; i < len(head.s) && head.s[i] > 0; i++ { // want "ReadRange head.s 24" "Read head.s 8" "Read head.s[i] 8"
+	for i := 0; i < len(head.s) && head.s[i] > 0; i++ { // want "Read len(head.s) 8" "Read head.s 8" "Read head.s[i] 8"
 		n++
 	}
 	for g < 10 { // want "Read g 8"

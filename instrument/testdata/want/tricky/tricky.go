@@ -42,7 +42,7 @@ func methodValues(t *T, e Embed) func() {
 	e.x = 1    // want "Write e.x 8"
 	e.Inc()
 	_ = e.Val()
-	_ = len(embedded)         // want "ReadRange embedded 16"
+	_ = len(embedded)         // want "Read len(embedded) 8"
 	return func() { _ = v() } // want "Read v 8"
 }
 
@@ -110,5 +110,5 @@ func typeSwitch(v any, p *T) {
 
 func sideEffects(t *T, f func() *T) {
 	f().x = 1                   // want "warning"
-	t.kids[len(t.kids)-1].x = 2 // want "ReadRange t.kids 24" "Read t.kids 8" "Read t.kids[len(t.kids)-1] 8" "Write t.kids[len(t.kids)-1].x 8"
+	t.kids[len(t.kids)-1].x = 2 // want "Read len(t.kids) 8" "Read t.kids 8" "Read t.kids[len(t.kids)-1] 8" "Write t.kids[len(t.kids)-1].x 8"
 }
