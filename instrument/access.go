@@ -226,15 +226,17 @@ func (c *collector) locate(e ast.Expr) {
 			c.addrOf(e.X)
 		}
 	case *ast.IndexExpr:
-		switch t := coreType(info.TypeOf(e.X)).(type) {
+		switch coreType(info.TypeOf(e.X)).(type) {
 		case *types.Slice, *types.Basic:
 			c.header(e.X)
 		case *types.Pointer:
 			c.read(e.X)
 		case *types.Array:
 			c.addrOf(e.X)
+		case *types.Map:
+			// m[k].f reads the map: the element is a copy.
+			c.mapAccess(e.X, kRead, e.Pos())
 		default:
-			_ = t
 			c.read(e.X)
 		}
 		c.read(e.Index)
