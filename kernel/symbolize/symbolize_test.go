@@ -78,52 +78,78 @@ type a2lFrame struct {
 	line     int
 }
 
-// addr2line runs binutils' addr2line -i -f at pc: the inlined chain,
-// innermost first.
-func addr2line(t *testing.T, path string, pc uint64) []a2lFrame {
+// addr2line runs binutils' addr2line -i -f at each pc (one process for
+// all: loading a vmlinux's DWARF takes seconds): per pc, the inlined
+// chain, innermost first.
+func addr2line(t *testing.T, path string, pcs ...uint64) map[uint64][]a2lFrame {
 	t.Helper()
-	out, err := exec.Command("addr2line", "-i", "-f", "-e", path, fmt.Sprintf("0x%x", pc)).Output()
+	args := []string{"-a", "-i", "-f", "-e", path}
+	for _, pc := range pcs {
+		args = append(args, fmt.Sprintf("0x%x", pc))
+	}
+	out, err := exec.Command("addr2line", args...).Output()
 	if err != nil {
 		t.Fatalf("addr2line: %v", err)
 	}
+	res := make(map[uint64][]a2lFrame)
+	var cur uint64
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	var fs []a2lFrame
-	for i := 0; i+1 < len(lines); i += 2 {
+	for i := 0; i < len(lines); {
+		if strings.HasPrefix(lines[i], "0x") {
+			cur, _ = strconv.ParseUint(lines[i][2:], 16, 64)
+			i++
+			continue
+		}
+		if i+1 >= len(lines) {
+			break
+		}
 		loc := strings.Fields(lines[i+1])[0] // drop " (discriminator N)"
 		file, ln, _ := strings.Cut(loc, ":")
 		n, _ := strconv.Atoi(ln)
-		fs = append(fs, a2lFrame{lines[i], file, n})
+		res[cur] = append(res[cur], a2lFrame{lines[i], file, n})
+		i += 2
 	}
-	return fs
+	return res
 }
 
-// checkAgainstAddr2line symbolizes frame (a return address) and
-// compares the resulting chain of frames with addr2line -i at pc-1.
-func checkAgainstAddr2line(t *testing.T, s *Symbolizer, frame report.Frame) []report.Frame {
+// checkAgainstAddr2line symbolizes frames (return addresses) and
+// compares each resulting chain of frames with addr2line -i at pc-1.
+func checkAgainstAddr2line(t *testing.T, s *Symbolizer, frames ...report.Frame) [][]report.Frame {
 	t.Helper()
-	fs, err := s.frame(frame, true, true)
-	if err != nil {
-		t.Errorf("%s: %v", frameString(frame), err)
-	}
-	want := addr2line(t, s.Image.Path, fs[len(fs)-1].PC-1)
-	if len(fs) != len(want) {
-		t.Fatalf("%s: %d frames, addr2line has %d: %+v vs %+v", frameString(frame), len(fs), len(want), fs, want)
-	}
-	for i, w := range want {
-		g := fs[i]
-		if g.Line != w.line || !strings.HasSuffix(w.file, g.File) || g.File == "" {
-			t.Errorf("%s frame %d: %s:%d, addr2line %s:%d", frameString(frame), i, g.File, g.Line, w.file, w.line)
+	var chains [][]report.Frame
+	var pcs []uint64
+	for _, frame := range frames {
+		fs, err := s.frame(frame, true, false)
+		if err != nil {
+			t.Errorf("%s: %v", frameString(frame), err)
 		}
-		// The last frame keeps the %pS name (it may differ from the
-		// DWARF name for .constprop/.isra clones).
-		if i < len(want)-1 && g.Function != w.fn {
-			t.Errorf("%s frame %d: function %s, addr2line %s", frameString(frame), i, g.Function, w.fn)
+		chains = append(chains, fs)
+		pcs = append(pcs, fs[len(fs)-1].PC-1)
+	}
+	a2l := addr2line(t, s.Image.Path, pcs...)
+	for k, fs := range chains {
+		frame := frames[k]
+		want := a2l[pcs[k]]
+		if len(fs) != len(want) {
+			t.Errorf("%s: %d frames, addr2line has %d: %+v vs %+v", frameString(frame), len(fs), len(want), fs, want)
+			continue
 		}
-		if g.Inlined != (i < len(want)-1) {
-			t.Errorf("%s frame %d: Inlined=%v", frameString(frame), i, g.Inlined)
+		for i, w := range want {
+			g := fs[i]
+			if g.Line != w.line || !strings.HasSuffix(w.file, g.File) || g.File == "" {
+				t.Errorf("%s frame %d: %s:%d, addr2line %s:%d", frameString(frame), i, g.File, g.Line, w.file, w.line)
+			}
+			// The last frame keeps the %pS name (it may differ from the
+			// DWARF name for .constprop/.isra clones).
+			if i < len(want)-1 && g.Function != w.fn {
+				t.Errorf("%s frame %d: function %s, addr2line %s", frameString(frame), i, g.Function, w.fn)
+			}
+			if g.Inlined != (i < len(want)-1) {
+				t.Errorf("%s frame %d: Inlined=%v", frameString(frame), i, g.Inlined)
+			}
 		}
 	}
-	return fs
+	return chains
 }
 
 var objdumpLine = regexp.MustCompile(`^\s*([0-9a-f]+):\s+(.*)$`)
@@ -205,7 +231,11 @@ func TestFixtureAgainstBinutils(t *testing.T) {
 	if len(w) != 1 {
 		t.Fatalf("writer has %d calls to __tsan_write8", len(w))
 	}
-	fs := checkAgainstAddr2line(t, s, w[0])
+	checkAgainstAddr2line(t, s, w[0])
+	fs, err := s.frame(w[0], true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The store is in inner_write, inlined into outer_write, inlined
 	// into writer.
 	if len(fs) != 3 || fs[0].Function != "inner_write" || fs[1].Function != "outer_write" || fs[2].Function != "writer" {
