@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -57,6 +58,12 @@ type EBPF struct {
 	rd      *ringbuf.Reader
 	pending []Line // lines of the last record not yet returned
 	bad     atomic.Uint64
+
+	// mu orders Close with Lost, which reads the drop counter map;
+	// Read needs no lock (ringbuf.Reader.Close wakes it safely).
+	mu     sync.Mutex
+	closed bool
+	drops0 uint64 // the drop counter as read at Close
 }
 
 // EBPFOptions configures OpenEBPF.
@@ -260,8 +267,18 @@ func decodeRecord(b []byte) (msg string, cpu uint32, ok bool) {
 	return string(b[recHeader : recHeader+n]), cpu, true
 }
 
-// Close detaches the program and unblocks Read.
+// Close detaches the program and unblocks Read. It may be called more
+// than once, from any goroutine.
 func (e *EBPF) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	if e.drops != nil {
+		_ = e.drops.Lookup(uint32(0), &e.drops0)
+	}
 	var errs []error
 	if e.rd != nil {
 		errs = append(errs, e.rd.Close())
@@ -269,31 +286,26 @@ func (e *EBPF) Close() error {
 	if e.lnk != nil {
 		errs = append(errs, e.lnk.Close())
 	}
-	for _, c := range []interface{ Close() error }{e.prog, e.rb, e.drops} {
-		if c != nil && !isNilCloser(c) {
-			errs = append(errs, c.Close())
+	if e.prog != nil {
+		errs = append(errs, e.prog.Close())
+	}
+	for _, m := range []*ebpf.Map{e.rb, e.drops} {
+		if m != nil {
+			errs = append(errs, m.Close())
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func isNilCloser(c interface{ Close() error }) bool {
-	switch v := c.(type) {
-	case *ebpf.Program:
-		return v == nil
-	case *ebpf.Map:
-		return v == nil
-	}
-	return false
-}
-
 // Lost is the number of messages the program could not queue because
 // the ring buffer was full, plus malformed records.
 func (e *EBPF) Lost() uint64 {
-	var v uint64
-	if e.drops != nil {
+	e.mu.Lock()
+	v := e.drops0
+	if e.drops != nil && !e.closed {
 		_ = e.drops.Lookup(uint32(0), &v)
 	}
+	e.mu.Unlock()
 	return v + e.bad.Load()
 }
 
