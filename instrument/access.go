@@ -42,6 +42,7 @@ type collector struct {
 	// operands are evaluated now, but the call's own effects (builtins,
 	// atomics) happen later, so they are not checked here.
 	deferred bool
+	isDefer  bool // deferred by a defer (not go) statement
 }
 
 func (r *fileRewriter) collector() *collector { return &collector{r: r, seq: r.buf.reserve()} }

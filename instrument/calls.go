@@ -20,9 +20,18 @@ func (c *collector) call(e *ast.CallExpr) {
 		c.builtinCall(b, e)
 		return
 	}
-	if fn := calledFunc(info, e.Fun); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "sync/atomic" {
-		if c.atomicCall(e, fn) {
-			return
+	if fn := calledFunc(info, e.Fun); fn != nil && fn.Pkg() != nil {
+		switch fn.Pkg().Path() {
+		case "sync/atomic":
+			if c.atomicCall(e, fn) {
+				return
+			}
+		case "sync":
+			if sx, ok := unparen(e.Fun).(*ast.SelectorExpr); ok {
+				if sel := info.Selections[sx]; sel != nil && sel.Kind() == types.MethodVal && c.syncCall(e, fn, sx, sel) {
+					return
+				}
+			}
 		}
 	}
 	c.read(e.Fun)
@@ -195,6 +204,11 @@ func (c *collector) builtinCall(name string, e *ast.CallExpr) {
 		}
 	case "Sizeof", "Alignof", "Offsetof":
 		// Not evaluated.
+	case "close":
+		for _, a := range args {
+			c.read(a)
+		}
+		c.closeCall(e)
 	default:
 		// close, panic, print, println, complex, real, imag, min,
 		// max, recover, unsafe.Add/Slice/SliceData/String/StringData:

@@ -68,6 +68,17 @@ func (b *editBuffer) replace(start, end int, text string) {
 
 func (b *editBuffer) changed() bool { return len(b.edits) > 0 }
 
+// replacedRanges returns the original byte ranges replaced by edits.
+func (b *editBuffer) replacedRanges() [][2]int {
+	var rs [][2]int
+	for _, e := range b.edits {
+		if e.del > 0 {
+			rs = append(rs, [2]int{e.off, e.off + e.del})
+		}
+	}
+	return rs
+}
+
 // bytes returns the edited source.
 func (b *editBuffer) bytes() []byte {
 	es := append([]edit(nil), b.edits...)

@@ -52,6 +52,9 @@ type Result struct {
 
 	// sites records every inserted check, for the tests.
 	sites []site
+	// replaced holds, per rewritten file, the byte ranges of the
+	// original that were replaced rather than kept, for the tests.
+	replaced map[string][][2]int
 }
 
 // AddedImports returns the import paths rewritten code may add, for a
@@ -162,7 +165,7 @@ func Package(cfg Config, files []string) (*Result, error) {
 		lang:   langVersion(cfg.GoVersion),
 		shared: findShared(info, asts),
 	}
-	res := &Result{Files: map[string][]byte{}}
+	res := &Result{Files: map[string][]byte{}, replaced: map[string][][2]int{}}
 	if id := shadowsUniverse(info); id != nil {
 		// Inserted code names these predeclared identifiers; a
 		// package redeclaring one would not compile once rewritten.
@@ -182,6 +185,7 @@ func Package(cfg Config, files []string) (*Result, error) {
 		res.sites = append(res.sites, fr.sites...)
 		if fr.buf.changed() {
 			res.Files[names[f]] = fr.output()
+			res.replaced[names[f]] = fr.buf.replacedRanges()
 		}
 	}
 	sort.Strings(res.Warnings)

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"hash/fnv"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -42,8 +43,12 @@ type fileRewriter struct {
 	buf    *editBuffer
 	suffix string // makes per-file helper names unique in the package
 
-	usedRT, usedUnsafe, needMH, needID, needMin bool
-	exitKeep                                    string // "os.Exit" when calls were replaced
+	usedRT, usedUnsafe, needMH, needID, needMin, needClose bool
+	exitKeep                                               string // "os.Exit" when calls were replaced
+
+	funcName   string            // enclosing function declaration, for lock classes
+	classVars  map[string]string // lock class name -> package variable
+	classOrder []string
 
 	ignoreLines map[int]bool // lines holding a //gocsan:ignore directive
 	warnings    []string
@@ -62,6 +67,7 @@ func (p *pkgRewriter) newFile(f *ast.File, src []byte) *fileRewriter {
 		suffix:      fmt.Sprintf("%08x", h.Sum32()),
 		ignoreLines: map[int]bool{},
 		warned:      map[string]bool{},
+		classVars:   map[string]string{},
 	}
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
@@ -77,9 +83,10 @@ func isDirective(comment, name string) bool {
 	return comment == name || strings.HasPrefix(comment, name+" ")
 }
 
-func (r *fileRewriter) mhName() string  { return "__gocsan_mh_" + r.suffix }
-func (r *fileRewriter) idName() string  { return "__gocsan_id_" + r.suffix }
-func (r *fileRewriter) minName() string { return "__gocsan_min_" + r.suffix }
+func (r *fileRewriter) mhName() string    { return "__gocsan_mh_" + r.suffix }
+func (r *fileRewriter) idName() string    { return "__gocsan_id_" + r.suffix }
+func (r *fileRewriter) minName() string   { return "__gocsan_min_" + r.suffix }
+func (r *fileRewriter) closeName() string { return "__gocsan_close_" + r.suffix }
 
 func (r *fileRewriter) off(p token.Pos) int { return r.fset.File(p).Offset(p) }
 
@@ -97,6 +104,11 @@ func (r *fileRewriter) warn(p token.Pos, msg string) {
 		r.warned[w] = true
 		r.warnings = append(r.warnings, w)
 	}
+}
+
+func (r *fileRewriter) recordOne(p token.Pos, desc string) {
+	pos := r.fset.Position(p)
+	r.sites = append(r.sites, site{file: pos.Filename, line: pos.Line, desc: desc})
 }
 
 func (r *fileRewriter) record(checks []check) {
@@ -128,6 +140,12 @@ func (r *fileRewriter) rewrite() {
 			if d.Body == nil || skipFunc(d.Doc) {
 				continue
 			}
+			r.funcName = d.Name.Name
+			if d.Recv != nil && len(d.Recv.List) == 1 {
+				if n, ok := types.Unalias(deref(r.info.TypeOf(d.Recv.List[0].Type))).(*types.Named); ok {
+					r.funcName = n.Obj().Name() + "." + d.Name.Name
+				}
+			}
 			if d.Recv == nil && d.Name.Name == "main" && r.file.Name.Name == "main" {
 				r.usedRT = true
 				after := d.Body.Lbrace + 1
@@ -135,6 +153,7 @@ func (r *fileRewriter) rewrite() {
 			}
 			r.block(d.Body)
 		case *ast.GenDecl:
+			r.funcName = "init"
 			// Function literals in package-level initializers run
 			// like any function.
 			ast.Inspect(d, func(n ast.Node) bool {
@@ -264,6 +283,7 @@ func (r *fileRewriter) simple(s ast.Stmt, c *collector) {
 	case *ast.SendStmt:
 		c.read(s.Chan)
 		c.read(s.Value)
+		c.release(s.Pos())
 	case *ast.IncDecStmt:
 		c.write(s.X, kReadWrite)
 	case *ast.AssignStmt:
@@ -318,8 +338,11 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	case *ast.GoStmt:
 		c.deferred = true
 		c.read(s.Call)
+		// Starting a goroutine publishes what was written before.
+		c.release(s.Pos())
 	case *ast.DeferStmt:
 		c.deferred = true
+		c.isDefer = true
 		c.read(s.Call)
 	case *ast.BlockStmt:
 		r.block(s)
@@ -387,6 +410,7 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			case *ast.SendStmt:
 				c.read(comm.Chan)
 				c.read(comm.Value)
+				c.release(comm.Pos())
 			case *ast.ExprStmt:
 				if u, ok := unparen(comm.X).(*ast.UnaryExpr); ok {
 					c.read(u.X)
@@ -567,6 +591,12 @@ func (r *fileRewriter) output() []byte {
 	}
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
+	}
+	for _, class := range r.classOrder {
+		tail = append(tail, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
+	}
+	if r.needClose {
+		tail = append(tail, "func "+r.closeName()+"[C ~chan E | ~chan<- E, E any](c C) { "+rtName+".Release(); close(c) }")
 	}
 	if r.needMin {
 		tail = append(tail, "func "+r.minName()+"(a, b int) int { if a < b { return a }; return b }")

@@ -129,9 +129,9 @@ func methods(c Counter, pc *Counter) {
 }
 
 func goAndDefer(p *T, ch chan int) {
-	go use(p.x)    // want "Read p.x 8"
+	go use(p.x)    // want "Read p.x 8" "Release"
 	defer use(p.y) // want "Read p.y 8"
-	ch <- p.x      // want "Read p.x 8"
+	ch <- p.x      // want "Read p.x 8" "Release"
 	p.x = <-ch     // want "Write p.x 8"
 }
 

@@ -52,11 +52,11 @@ type Locked struct {
 }
 
 func locks(l *Locked) {
-	l.mu.Lock()
-	l.n = 2 // want "Write l.n 8"
-	l.mu.Unlock()
-	defer l.mu.Unlock()
-	l.mu.Lock()
+	l.mu.Lock()         // want "Lock example.com/tricky.Locked.mu"
+	l.n = 2             // want "Write l.n 8"
+	l.mu.Unlock()       // want "Unlock"
+	defer l.mu.Unlock() // want "DeferUnlock"
+	l.mu.Lock()         // want "Lock example.com/tricky.Locked.mu"
 }
 
 func gotos(t *T) int {
@@ -77,7 +77,7 @@ done:
 
 func nested(t *T) {
 	for _, k := range t.kids { // want "ReadRange t.kids 24" "ReadRange t.kids[:]"
-		go func(k *T) {
+		go func(k *T) { // want "Release"
 			k.next.x = 1 // want "Read k.next 8" "Write k.next.x 8"
 		}(k)
 	}
