@@ -121,4 +121,28 @@ func TestPositions(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("lockorder", func(t *testing.T) {
+		// Lock classes are named by the package path the rewriter was
+		// given (overlay() passes the directory's import path).
+		pkgPath := "github.com/gocsan/gocsan/instrument/testdata/run/positions"
+		cmd := exec.Command(bin, "lockorder")
+		cmd.Env = append(os.Environ(), "GOCSAN=lockdep=1")
+		out, _ := cmd.CombinedOutput()
+		want := "lock-order " + pkgPath + ".muA held " + pkgPath + ".muB " + file + ":" + strconv.Itoa(marks["lockBA"])
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	})
+
+	t.Run("barriers", func(t *testing.T) {
+		cmd := exec.Command(bin, "barriers")
+		// Every access is watched and, with reorder on, stays watched
+		// until its goroutine's next barrier.
+		cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=100us reorder=1 reorder_window=1s unknown_origin=0")
+		out, err := cmd.CombinedOutput()
+		if err != nil || strings.Contains(string(out), "unexpected report") || !strings.Contains(string(out), "barriers 4900") {
+			t.Errorf("err %v, output:\n%s", err, out)
+		}
+	})
 }

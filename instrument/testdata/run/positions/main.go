@@ -90,6 +90,82 @@ func race() {
 	os.Exit(0) // replaced by the runtime's Exit: exits with the race exit code
 }
 
+var muA, muB sync.Mutex
+
+// lockorder takes two locks in both orders: lockdep reports the cycle.
+func lockorder() {
+	gocsanrt.Subscribe(func(r *report.Report) {
+		for _, a := range r.Accesses {
+			if a.LockClass == "" {
+				continue
+			}
+			for _, fr := range a.Stack {
+				if fr.File == thisFile() {
+					fmt.Printf("%s %s held %s %s:%d\n", r.Kind, a.LockClass, a.HeldClass, fr.File, fr.Line)
+					break
+				}
+			}
+		}
+	})
+	muA.Lock()
+	muB.Lock() // mark:lockAB
+	muB.Unlock()
+	muA.Unlock()
+	muB.Lock()
+	muA.Lock() // mark:lockBA
+	muA.Unlock()
+	muB.Unlock()
+}
+
+type result struct{ v [4]int }
+
+// barriers publishes results through WaitGroup.Done, close and a channel
+// send, each deferred or not: with the reordering model on, a missing
+// Release before them would leave the writes "in flight" and report the
+// reads after the synchronization.
+func barriers() {
+	n := 0
+	gocsanrt.Subscribe(func(r *report.Report) { fmt.Println("unexpected report:", report.Text(r)) })
+	for i := 0; i < 50; i++ {
+		res := &result{}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.v[0] = i
+		}()
+		wg.Wait()
+		n += res.v[0]
+
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			res.v[1] = i
+		}()
+		<-done
+		n += res.v[1]
+
+		ch := make(chan int, 1)
+		go func() {
+			res.v[2] = i
+			ch <- 1
+		}()
+		<-ch
+		n += res.v[2]
+
+		var mu sync.Mutex
+		mu.Lock()
+		go func() {
+			defer mu.Unlock()
+			res.v[3] = i
+		}()
+		mu.Lock()
+		n += res.v[3]
+		mu.Unlock()
+	}
+	fmt.Println("barriers", n)
+}
+
 func thisFile() string {
 	_, file, _, _ := runtime.Caller(0)
 	return file
@@ -103,5 +179,9 @@ func main() {
 		panics()
 	case "race":
 		race()
+	case "lockorder":
+		lockorder()
+	case "barriers":
+		barriers()
 	}
 }
