@@ -129,7 +129,7 @@ func TestScrapeDuringRun(t *testing.T) {
 	}
 
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 exitcode=0 log_path="+filepath.Join(dir, "reports.txt")+
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 unknown_origin=0 exitcode=0 log_path="+filepath.Join(dir, "reports.txt")+
 		" stats_dir="+dir+" json_path="+filepath.Join(dir, "reports.jsonl"))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
