@@ -5,7 +5,13 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strconv"
+	"strings"
 )
+
+// sitePlaceholder marks where hookCall puts the site in arguments that
+// pass it through a helper.
+const sitePlaceholder = "\x00site"
 
 // This file finds the memory accesses an expression performs, in
 // evaluation order, and turns each into a check: a call into the runtime
@@ -26,6 +32,7 @@ const (
 // can place: as a statement before the statement holding the access, or
 // as a boolean (always true) operand of && inside an expression.
 type check struct {
+	key     string // the call without its site, to find duplicates
 	stmt    string
 	boolean string
 	pos     token.Pos // the access, for tests and warnings
@@ -291,21 +298,43 @@ func (c *collector) add(kind accessKind, isRange bool, args, what string, pos to
 }
 
 func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
-	r := c.r
-	r.usedRT = true
-	stmt := rtName + "." + name + "(" + args + ")"
-	boolean := "func() bool { " + stmt + "; return true }()"
-	if name == "Read" || name == "Write" {
-		boolean = rtName + "." + name + "B(" + args + ")"
-	}
+	key := name + "(" + args + ")"
 	for _, k := range c.checks {
-		if k.stmt == stmt {
+		if k.key == key {
 			// The same access twice in one evaluation (the slice
 			// header in copy(s, s[1:])): one check suffices.
 			return
 		}
 	}
-	c.checks = append(c.checks, check{stmt: stmt, boolean: boolean, pos: pos, desc: desc})
+	stmt, boolean := c.r.hookCall(name, args)
+	c.checks = append(c.checks, check{key: key, stmt: stmt, boolean: boolean, pos: pos, desc: desc})
+}
+
+// hookCall returns the statement and boolean forms of a call of the
+// runtime entry point name. Plain and ranged accesses go through the *At
+// entry points with a Site of their own (a per-file array), which the
+// runtime's per-site adaptive sampling needs and uniform sampling
+// ignores; the other entry points take no site.
+func (r *fileRewriter) hookCall(name, args string) (stmt, boolean string) {
+	r.usedRT = true
+	switch name {
+	case "Read", "Write", "ReadWrite", "ReadRange", "WriteRange":
+		site := "&" + r.sitesName() + "[" + strconv.Itoa(r.numSites) + "]"
+		r.numSites++
+		if strings.Contains(args, sitePlaceholder) {
+			// The map helper returns the site with the address.
+			args = strings.Replace(args, sitePlaceholder, site, 1)
+		} else {
+			args = site + ", " + args
+		}
+		stmt = rtName + "." + name + "At(" + args + ")"
+		if name == "Read" || name == "Write" {
+			return stmt, rtName + "." + name + "AtB(" + args + ")"
+		}
+	default:
+		stmt = rtName + "." + name + "(" + args + ")"
+	}
+	return stmt, "func() bool { " + stmt + "; return true }()"
 }
 
 // addStmt records a check that only has a statement form (a conditional).
@@ -371,7 +400,7 @@ func (c *collector) mapAccess(m ast.Expr, kind accessKind, pos token.Pos) {
 	}
 	c.r.needMH = true
 	c.r.usedUnsafe = true
-	c.add(kind, false, c.r.mhName()+"(*(*uintptr)("+unsafeName+".Pointer("+ptr+")))", "map "+c.r.text(m)+" 8", pos)
+	c.add(kind, false, c.r.mhName()+"("+sitePlaceholder+", *(*uintptr)("+unsafeName+".Pointer("+ptr+")))", "map "+c.r.text(m)+" 8", pos)
 }
 
 // receiver collects the accesses of evaluating the receiver of a method

@@ -299,9 +299,9 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 	}
 	c.r.usedUnsafe = true
 	data := c.r.sliceData(st)
-	stmt := "if len(" + st + ")+" + n + " <= cap(" + st + ") { " +
-		rtName + ".WriteRange(" + data + "+uintptr(len(" + st + "))*" + elem + ", uintptr(" + n + ")*" + elem + ") } else { " +
-		rtName + ".ReadRange(" + data + ", uintptr(len(" + st + "))*" + elem + ") }"
+	write, _ := c.r.hookCall("WriteRange", data+"+uintptr(len("+st+"))*"+elem+", uintptr("+n+")*"+elem)
+	read, _ := c.r.hookCall("ReadRange", data+", uintptr(len("+st+"))*"+elem)
+	stmt := "if len(" + st + ")+" + n + " <= cap(" + st + ") { " + write + " } else { " + read + " }"
 	c.addStmt(stmt, "Append "+st, e.Pos())
 }
 

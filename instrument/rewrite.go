@@ -44,6 +44,7 @@ type fileRewriter struct {
 	suffix string // makes per-file helper names unique in the package
 
 	usedRT, usedUnsafe, needMH, needID, needMin, needClose bool
+	numSites                                               int    // per-site sampling states used so far
 	exitKeep                                               string // "os.Exit" when calls were replaced
 
 	funcName   string            // enclosing function declaration, for lock classes
@@ -87,6 +88,7 @@ func (r *fileRewriter) mhName() string    { return "__gocsan_mh_" + r.suffix }
 func (r *fileRewriter) idName() string    { return "__gocsan_id_" + r.suffix }
 func (r *fileRewriter) minName() string   { return "__gocsan_min_" + r.suffix }
 func (r *fileRewriter) closeName() string { return "__gocsan_close_" + r.suffix }
+func (r *fileRewriter) sitesName() string { return "__gocsan_sites_" + r.suffix }
 
 func (r *fileRewriter) off(p token.Pos) int { return r.fset.File(p).Offset(p) }
 
@@ -587,10 +589,13 @@ func (r *fileRewriter) output() []byte {
 	}
 	var tail []string
 	if r.needMH {
-		tail = append(tail, "func "+r.mhName()+"(h uintptr) (uintptr, uintptr) { if h == 0 { return 0, 0 }; return h, 8 }")
+		tail = append(tail, "func "+r.mhName()+"(s *"+rtName+".Site, h uintptr) (*"+rtName+".Site, uintptr, uintptr) { if h == 0 { return s, 0, 0 }; return s, h, 8 }")
 	}
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
+	}
+	if r.numSites > 0 {
+		tail = append(tail, "var "+r.sitesName()+" ["+strconv.Itoa(r.numSites)+"]"+rtName+".Site")
 	}
 	for _, class := range r.classOrder {
 		tail = append(tail, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
