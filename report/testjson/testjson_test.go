@@ -230,7 +230,7 @@ func runRacy(t *testing.T) ([]*report.Report, []byte) {
 	dir := t.TempDir()
 	jsonPath := filepath.Join(dir, "reports.jsonl")
 	cmd := exec.Command("go", "test", "-count=1", "-json", "./testdata/racy")
-	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 json_path="+jsonPath)
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 unknown_origin=0 json_path="+jsonPath)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
