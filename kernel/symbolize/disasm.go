@@ -19,6 +19,7 @@ type AccessSite struct {
 	CallPC uint64 // address of the call instruction
 	Check  string // called function, e.g. "__tsan_write8"
 	Width  int    // bytes checked, 0 if the check does not say
+	Atomic bool   // a __tsan_atomic* call, which performs the access
 	PC     uint64 // address of the access instruction, 0 if none found
 	Text   string // the access instruction in GNU (objdump) syntax
 	Len    int    // its length in bytes
@@ -30,8 +31,13 @@ func (a AccessSite) String() string {
 	if a.Width > 0 {
 		w = fmt.Sprintf("%d-byte ", a.Width)
 	}
-	if a.PC == 0 {
-		return fmt.Sprintf("%x: call %s (%saccess inside the check)", a.CallPC, a.Check, w)
+	switch {
+	case a.PC == 0 && a.Atomic:
+		return fmt.Sprintf("%x: call %s (%satomic access performed by the call)", a.CallPC, a.Check, w)
+	case a.PC == 0 && a.Width == 0:
+		return fmt.Sprintf("%x: call %s (explicit KCSAN check or assertion, no access instruction)", a.CallPC, a.Check)
+	case a.PC == 0:
+		return fmt.Sprintf("%x: call %s (no %saccess instruction found after it)", a.CallPC, a.Check, w)
 	}
 	return fmt.Sprintf("%x: %s (%saccess checked by %s)", a.PC, a.Text, w, a.Check)
 }
@@ -118,9 +124,8 @@ func accessSiteX86(code []byte, base, ret uint64, symname func(uint64) (string, 
 		return AccessSite{}, fmt.Errorf("the call before 0x%x goes to %q, not a KCSAN check", ret, name)
 	}
 	site := AccessSite{CallPC: call.pc, Check: name}
-	var atomic bool
-	site.Width, atomic = checkWidth(name)
-	if atomic || site.Width == 0 {
+	site.Width, site.Atomic = checkWidth(name)
+	if site.Atomic || site.Width == 0 {
 		return site, nil
 	}
 	for _, in := range insns[callIdx+1 : min(len(insns), callIdx+1+maxScan)] {
@@ -170,9 +175,8 @@ func accessSiteARM64(code []byte, base, ret uint64, symname func(uint64) (string
 		return AccessSite{}, fmt.Errorf("the call before 0x%x goes to %q, not a KCSAN check", ret, name)
 	}
 	site := AccessSite{CallPC: ret - 4, Check: name}
-	var atomic bool
-	site.Width, atomic = checkWidth(name)
-	if atomic || site.Width == 0 {
+	site.Width, site.Atomic = checkWidth(name)
+	if site.Atomic || site.Width == 0 {
 		return site, nil
 	}
 	for i := 0; i < maxScan; i++ {

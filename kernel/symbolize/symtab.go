@@ -17,6 +17,10 @@ type Sym struct {
 	Addr   uint64
 	Size   uint64 // 0 if unknown (kallsyms, System.map): then up to the next symbol
 	Module string // "" for vmlinux
+	// span is the distance to the next higher symbol: the size %pS
+	// prints (kallsyms_lookup_size_offset), which includes alignment
+	// padding that the ELF size leaves out.
+	span uint64
 }
 
 // Table is a symbol table sorted by address.
@@ -29,6 +33,14 @@ type Table struct {
 // each symbol extends to the next one; ELF symbols have their sizes.
 func newTable(syms []Sym, fill bool) *Table {
 	sort.SliceStable(syms, func(i, j int) bool { return syms[i].Addr < syms[j].Addr })
+	for i, j := 0, 0; i < len(syms); i++ {
+		for j <= i || (j < len(syms) && syms[j].Addr == syms[i].Addr) {
+			j++
+		}
+		if j < len(syms) && syms[j].Module == syms[i].Module {
+			syms[i].span = syms[j].Addr - syms[i].Addr
+		}
+	}
 	for i := range syms {
 		if fill && syms[i].Size == 0 && i+1 < len(syms) && syms[i+1].Module == syms[i].Module {
 			syms[i].Size = syms[i+1].Addr - syms[i].Addr
@@ -48,16 +60,20 @@ func (t *Table) Len() int { return len(t.syms) }
 // functions may share a name; size, when non-zero, picks the one %pS
 // meant. It fails when the name is unknown or still ambiguous.
 func (t *Table) Lookup(name, module string, size uint64) (Sym, error) {
-	var found []Sym
+	var all, found []Sym
 	for _, i := range t.byName[name] {
 		s := t.syms[i]
 		if s.Module != module {
 			continue
 		}
-		if size != 0 && s.Size != 0 && s.Size != size {
-			continue
+		all = append(all, s)
+		if size == 0 || s.Size == size || s.span == size {
+			found = append(found, s)
 		}
-		found = append(found, s)
+	}
+	if len(found) == 0 && len(all) == 1 {
+		// The size only tells same-named static functions apart.
+		found = all
 	}
 	switch len(found) {
 	case 0:
