@@ -28,6 +28,9 @@ type Stream struct {
 	seen   map[string]bool
 	events []Event
 	races  int
+	// tail and onError are set by Follow.
+	tail    *Tail
+	onError func(error)
 }
 
 // NewStream returns a Stream writing to w.

@@ -1,6 +1,7 @@
 package testjson
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -247,4 +248,82 @@ func runRacy(t *testing.T) ([]*report.Report, []byte) {
 		t.Fatal(errs)
 	}
 	return reports, out
+}
+
+func TestTailReadsCompleteLinesOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	tail := &Tail{Path: path}
+	if rs, errs := tail.Next(); len(rs) != 0 || len(errs) != 0 {
+		t.Fatalf("missing file: %v %v", rs, errs)
+	}
+	line, _ := report.MarshalLine(sampleRace("TestA"))
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Write(line)
+	f.Write([]byte("garbage\n"))
+	f.Write(line[:10])
+	rs, errs := tail.Next()
+	if len(rs) != 1 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "r.jsonl:2:") {
+		t.Fatalf("first read: %d reports, errors %v", len(rs), errs)
+	}
+	f.Write(line[10:])
+	f.Write([]byte("\n{bad\n"))
+	rs, errs = tail.Next()
+	if len(rs) != 1 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "r.jsonl:5:") {
+		t.Fatalf("second read: %d reports, errors %v", len(rs), errs)
+	}
+}
+
+// TestFollowLive streams a real go test -json run through a Stream that
+// follows the run's reports file, as gocsan test -json does: each race
+// appears before its package's result.
+func TestFollowLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test on testdata")
+	}
+	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
+	cmd := exec.Command("go", "test", "-count=1", "-json", "./testdata/racy")
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 unknown_origin=0 json_path="+jsonPath)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	s := NewStream(&out)
+	s.Follow(jsonPath, func(err error) { t.Error(err) })
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if err := s.Event(sc.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	evs, errs := ReadEvents(&out, "stream")
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	last := evs[len(evs)-1]
+	if last.Test != "" || last.Action != "pass" {
+		t.Errorf("last event %+v, want the package's result", last)
+	}
+	seen := map[string]bool{}
+	for _, e := range evs {
+		if e.Gocsan != nil {
+			seen[e.Test] = true
+		}
+	}
+	if !seen["TestCounterRace"] || !seen["TestLateStart"] || s.Races() < 2 {
+		t.Errorf("races attributed to %v (%d races)", seen, s.Races())
+	}
 }
