@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	gocsanrt "github.com/gocsan/gocsan/runtime"
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -215,5 +216,22 @@ func TestBadFilesDoNotBlankThePage(t *testing.T) {
 	f.Close()
 	if v := value(scrape(t, srv.Addr()), "gocsan_reports_total", "kind", "assert", "package", "p"); v != 2 {
 		t.Errorf("after the line was completed: %v, want 2", v)
+	}
+}
+
+// TestNamingConventions runs client_golang's linter over the exposition.
+func TestNamingConventions(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "r.jsonl"), []byte(`{"kind":"data-race","package":"p"}`+"\n"), 0o644)
+	mfs, err := NewRegistry(dir).Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := promlint.NewWithMetricFamilies(mfs).Lint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", p.Metric, p.Text)
 	}
 }
