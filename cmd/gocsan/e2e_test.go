@@ -209,3 +209,256 @@ func TestRacyCatalogue(t *testing.T) {
 		t.Logf("gocsan output:\n%s", out)
 	}
 }
+
+// TestRunAndBuild runs a racy and a race-free program with gocsan run,
+// and builds the program with gocsan build: the instrumented binary
+// exits 66 after a race (the runtime's exitcode option), 0 otherwise.
+func TestRunAndBuild(t *testing.T) {
+	dir := abs(t, "../../testdata/racy")
+	env := []string{"GOCSAN=skip=1 delay=1ms"}
+	out, code := gocsan(t, dir, env, "run", "./cmd/racer", "Field")
+	if code == 0 || !strings.Contains(out, "BUG: KCSAN: data-race in example.com/racy.Field") ||
+		!regexp.MustCompile(`(?m)^gocsan: \d+ races? in 1 package`).MatchString(out) {
+		t.Errorf("gocsan run racer Field: exit %d, want non-zero with a report and a summary:\n%s", code, out)
+	}
+	out, code = gocsan(t, dir, env, "run", "./cmd/racer", "FieldSafe")
+	if code != 0 || strings.Contains(out, "KCSAN") {
+		t.Errorf("gocsan run racer FieldSafe: exit %d, want 0 and no report:\n%s", code, out)
+	}
+
+	bin := filepath.Join(t.TempDir(), "racer")
+	if out, code := gocsan(t, dir, nil, "build", "-o", bin, "./cmd/racer"); code != 0 {
+		t.Fatalf("gocsan build: exit %d\n%s", code, out)
+	}
+	for fn, want := range map[string]int{"Field": 66, "FieldSafe": 0} {
+		cmd := exec.Command(bin, fn)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		got := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			got = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("instrumented racer %s: exit %d, want %d\n%s", fn, got, want, out)
+		}
+	}
+}
+
+// TestUsageErrors checks that gocsan refuses what it cannot do with exit
+// status 2 and a message saying why.
+func TestUsageErrors(t *testing.T) {
+	dir := abs(t, "../../testdata/racy")
+	for _, tc := range []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{[]string{"GOFLAGS=-toolexec=/bin/true"}, []string{"test", "."}, "GOFLAGS sets -toolexec=/bin/true"},
+		{nil, []string{"test", "-toolexec=/bin/true", "."}, "-toolexec cannot be used with gocsan"},
+		{nil, []string{"test", "-profile=fast", "."}, `unknown profile "fast" (known: ci, default)`},
+		{nil, []string{"build", "-profile=ci", "."}, "-profile applies when a program runs"},
+		{nil, []string{"test", "-instrument"}, "flag -instrument needs a value"},
+	} {
+		out, code := gocsan(t, dir, tc.env, tc.args...)
+		if code != 2 || !strings.Contains(out, tc.want) {
+			t.Errorf("gocsan %s: exit %d, want 2 and %q:\n%s", strings.Join(tc.args, " "), code, tc.want, out)
+		}
+	}
+}
+
+// TestCache checks that instrumented test results are cached like plain
+// ones: a second identical run of a passing package says "(cached)", and
+// a plain go test of the same package is not served the instrumented
+// result (the -V=full suffix keeps their cache keys apart).
+func TestCache(t *testing.T) {
+	dir := abs(t, "../../testdata/racy")
+	args := []string{"test", "-run", "TestSafe(Field|Map)$", "."}
+	if out, code := gocsan(t, dir, nil, args...); code != 0 {
+		t.Fatalf("first run: exit %d\n%s", code, out)
+	}
+	out, code := gocsan(t, dir, nil, args...)
+	if code != 0 || !strings.Contains(out, "(cached)") {
+		t.Errorf("second run: exit %d, want 0 and (cached):\n%s", code, out)
+	}
+	// Instrumented and plain builds never share cache entries: build the
+	// same program both ways, one after the other, and look for the
+	// runtime's symbols in each.
+	tmp := t.TempDir()
+	instrumented, plain := filepath.Join(tmp, "instrumented"), filepath.Join(tmp, "plain")
+	if out, code := gocsan(t, dir, nil, "build", "-o", instrumented, "./cmd/racer"); code != 0 {
+		t.Fatalf("gocsan build: exit %d\n%s", code, out)
+	}
+	cmd := exec.Command("go", "build", "-o", plain, "./cmd/racer")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for bin, want := range map[string]bool{instrumented: true, plain: false} {
+		out, err := exec.Command("go", "tool", "nm", bin).Output()
+		if err != nil {
+			t.Fatalf("go tool nm %s: %v", bin, err)
+		}
+		if got := bytes.Contains(out, []byte(" github.com/gocsan/gocsan/runtime.")); got != want {
+			t.Errorf("%s: links gocsan's runtime = %v, want %v", filepath.Base(bin), got, want)
+		}
+	}
+}
+
+// TestDependencies instruments published modules fetched through the
+// module proxy (github.com/google/btree and golang.org/x/sync, required
+// by testdata/deps) together with a module using them, and runs their
+// own tests: they must pass. A race whose both sides are inside btree is
+// then caught only because -instrument covers that dependency.
+func TestDependencies(t *testing.T) {
+	dir := abs(t, "testdata/deps")
+	deps := "github.com/google/btree,golang.org/x/sync/..."
+	out, code := gocsan(t, dir, nil, "test", "-count=1", "-instrument="+deps,
+		"./store", "github.com/google/btree", "golang.org/x/sync/errgroup", "golang.org/x/sync/semaphore", "golang.org/x/sync/singleflight")
+	if code != 0 {
+		t.Errorf("gocsan test on the dependencies: exit %d, want 0", code)
+	}
+	for _, pkg := range []string{"example.com/deps/store", "github.com/google/btree", "golang.org/x/sync/errgroup", "golang.org/x/sync/semaphore", "golang.org/x/sync/singleflight"} {
+		if !regexp.MustCompile(`(?m)^ok\s+` + regexp.QuoteMeta(pkg) + `\s`).MatchString(out) {
+			t.Errorf("no ok line for %s", pkg)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
+	}
+
+	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
+	env := []string{"GOCSAN=skip=1 delay=1ms json_path=" + jsonPath}
+	out, code = gocsan(t, dir, env, "test", "-count=1", "-instrument=github.com/google/btree", "./racybtree")
+	if code != 1 {
+		t.Errorf("racybtree: exit %d, want 1\n%s", code, out)
+	}
+	inBtree := false
+	for _, r := range readReports(t, jsonPath) {
+		if len(r.Accesses) == 2 && strings.HasPrefix(r.Accesses[0].Top().Function, "github.com/google/btree.") &&
+			strings.HasPrefix(r.Accesses[1].Top().Function, "github.com/google/btree.") {
+			inBtree = true
+		}
+	}
+	if !inBtree {
+		t.Errorf("no report with both accesses in github.com/google/btree:\n%s", out)
+	}
+}
+
+// copyDir copies the regular files under src to dst.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestWorkspace runs gocsan in a go.work workspace of two modules: the
+// packages of both are instrumented by default, so a race inside module b
+// is caught by a test in module a.
+func TestWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.work":  "go 1.22\n\nuse (\n\t./a\n\t./b\n)\n",
+		"a/go.mod": "module example.com/a\n\ngo 1.22\n\nrequire example.com/b v0.0.0\n",
+		"a/a_test.go": `package a
+
+import (
+	"testing"
+
+	"example.com/b"
+)
+
+func TestB(t *testing.T) { b.Race(100) }
+`,
+		"b/go.mod": "module example.com/b\n\ngo 1.22\n",
+		"b/b.go": `package b
+
+var shared int
+
+// Race writes shared from two goroutines.
+func Race(n int) {
+	done := make(chan bool)
+	start := make(chan bool)
+	go func() {
+		<-start
+		for i := 0; i < n; i++ {
+			shared = i
+		}
+		done <- true
+	}()
+	close(start)
+	for i := 0; i < n; i++ {
+		shared = -i
+	}
+	<-done
+}
+`,
+	})
+	out, code := gocsan(t, filepath.Join(dir, "a"), []string{"GOCSAN=skip=1 delay=1ms"}, "test", "-count=1", ".")
+	if code != 1 || !strings.Contains(out, "BUG: KCSAN: data-race in example.com/b.Race") || !strings.Contains(out, "--- FAIL: TestB") {
+		t.Errorf("workspace: exit %d, want 1 with a report in example.com/b.Race and TestB failing:\n%s", code, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "a", "go.mod"))
+	if err != nil || !bytes.Equal(data, []byte("module example.com/a\n\ngo 1.22\n\nrequire example.com/b v0.0.0\n")) {
+		t.Errorf("a/go.mod changed: %q %v", data, err)
+	}
+}
+
+// TestVendor runs gocsan in a module with a vendor directory: the
+// vendored btree is instrumented with -instrument and its race caught.
+func TestVendor(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, abs(t, "testdata/deps"), dir)
+	cmd := exec.Command("go", "mod", "vendor")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod vendor: %v\n%s", err, out)
+	}
+	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
+	env := []string{"GOCSAN=skip=1 delay=1ms json_path=" + jsonPath, "GOFLAGS=-mod=vendor"}
+	out, code := gocsan(t, dir, env, "test", "-count=1", "-instrument=github.com/google/btree", "./racybtree")
+	if code != 1 {
+		t.Errorf("exit %d, want 1\n%s", code, out)
+	}
+	vendored := false
+	for _, r := range readReports(t, jsonPath) {
+		for _, a := range r.Accesses {
+			if strings.Contains(filepath.ToSlash(a.Top().File), "/vendor/github.com/google/btree/") {
+				vendored = true
+			}
+		}
+	}
+	if !vendored {
+		t.Errorf("no report in the vendored btree:\n%s", out)
+	}
+}

@@ -81,13 +81,21 @@ func loadConfig() (*Config, error) {
 	return c, nil
 }
 
+// excluded reports whether p is the runtime or one of its dependencies.
+func (c *Config) excluded(p string) bool {
+	for _, e := range c.Exclude {
+		if p == e {
+			return true
+		}
+	}
+	return false
+}
+
 // selected reports whether the package with import path p (as in
 // TOOLEXEC_IMPORTPATH, without the " [p.test]" suffix) is instrumented.
 func (c *Config) selected(p string) bool {
-	for _, e := range c.Exclude {
-		if p == e {
-			return false
-		}
+	if c.excluded(p) {
+		return false
 	}
 	if p == "command-line-arguments" {
 		// Files named on the command line (go run main.go) are the

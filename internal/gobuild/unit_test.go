@@ -182,3 +182,17 @@ func TestVersionLine(t *testing.T) {
 		t.Error("tool ID ignores the instrumented package list")
 	}
 }
+
+func TestTestBinaryOf(t *testing.T) {
+	for env, want := range map[string]string{
+		"example.com/m [example.com/m.test]":      "example.com/m",
+		"example.com/m_test [example.com/m.test]": "example.com/m",
+		"example.com/m.test":                      "example.com/m",
+		"example.com/m":                           "",
+	} {
+		t.Setenv("TOOLEXEC_IMPORTPATH", env)
+		if got := testBinaryOf(); got != want {
+			t.Errorf("testBinaryOf() with %q = %q, want %q", env, got, want)
+		}
+	}
+}

@@ -1,0 +1,5 @@
+package racybtree
+
+import "testing"
+
+func TestRace(t *testing.T) { Race(200) }
