@@ -323,7 +323,12 @@ func (r *fileRewriter) simple(s ast.Stmt, c *collector) {
 func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	c := r.collector()
 	switch s := s.(type) {
-	case *ast.ExprStmt, *ast.SendStmt, *ast.IncDecStmt, *ast.AssignStmt:
+	case *ast.AssignStmt:
+		r.simple(s, c)
+		if r.afterCalls(s, c) {
+			return
+		}
+	case *ast.ExprStmt, *ast.SendStmt, *ast.IncDecStmt:
 		r.simple(s, c)
 	case *ast.DeclStmt:
 		if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
@@ -483,6 +488,58 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		return
 	}
 	r.emitStmt(p, c)
+}
+
+// afterCalls places the checks of an assignment whose right-hand side
+// calls a function (or receives) after those calls, where the compiler
+// evaluates the operands the checks name: the last right-hand operand v
+// becomes id(v, checks), and calls are evaluated left to right. Hoisted
+// before the statement, the check of a[i] = grow() would index a before
+// grow() appended to it. It reports whether it placed the checks.
+func (r *fileRewriter) afterCalls(s *ast.AssignStmt, c *collector) bool {
+	if len(c.checks) == 0 || r.lang < 18 || len(s.Lhs) != len(s.Rhs) || !r.hasCall(s.Rhs) {
+		return false
+	}
+	last := s.Rhs[len(s.Rhs)-1]
+	tv, ok := r.info.Types[last]
+	if !ok || tv.Type == nil || tv.IsNil() {
+		return false
+	}
+	if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		return false // id would change the operand's type
+	}
+	if _, ok := tv.Type.(*types.Tuple); ok {
+		return false
+	}
+	r.valueWrap(last, c)
+	return true
+}
+
+// hasCall reports whether evaluating es calls a function or receives
+// (function literals' bodies excluded).
+func (r *fileRewriter) hasCall(es []ast.Expr) bool {
+	found := false
+	for _, e := range es {
+		ast.Inspect(e, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.UnaryExpr:
+				if n.Op == token.ARROW {
+					found = true
+				}
+			case *ast.CallExpr:
+				if tv, ok := r.info.Types[n.Fun]; ok && tv.IsType() {
+					break
+				}
+				if (&collector{r: r}).builtin(n.Fun) == "" {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // rangeStmt collects the accesses of evaluating a range expression once,

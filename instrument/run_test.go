@@ -145,4 +145,11 @@ func TestPositions(t *testing.T) {
 			t.Errorf("err %v, output:\n%s", err, out)
 		}
 	})
+
+	t.Run("order", func(t *testing.T) {
+		out, err := exec.Command(bin, "order").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "order [1] 2") {
+			t.Errorf("err %v, output:\n%s", err, out)
+		}
+	})
 }

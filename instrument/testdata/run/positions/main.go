@@ -166,6 +166,25 @@ func barriers() {
 	fmt.Println("barriers", n)
 }
 
+var grown []int
+
+func grow() int { grown = append(grown, 0); return 1 }
+
+type config struct{ x int }
+
+var conf *config
+
+func load() int { conf = &config{}; return 2 }
+
+// order relies on the compiler calling grow and load before it indexes
+// grown and dereferences conf: checks hoisted before the statements would
+// panic.
+func order() {
+	grown[0] = grow()
+	conf.x = load()
+	fmt.Println("order", grown, conf.x)
+}
+
 func thisFile() string {
 	_, file, _, _ := runtime.Caller(0)
 	return file
@@ -183,5 +202,7 @@ func main() {
 		lockorder()
 	case "barriers":
 		barriers()
+	case "order":
+		order()
 	}
 }
