@@ -325,10 +325,17 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	switch s := s.(type) {
 	case *ast.AssignStmt:
 		r.simple(s, c)
-		if r.afterCalls(s, c) {
+		if len(s.Lhs) == len(s.Rhs) && r.afterCalls(c, s.Rhs, s.Rhs[len(s.Rhs)-1]) {
 			return
 		}
-	case *ast.ExprStmt, *ast.SendStmt, *ast.IncDecStmt:
+	case *ast.ExprStmt:
+		r.simple(s, c)
+		// f(a[i], g()): the last argument carries the checks.
+		if call, ok := unparen(s.X).(*ast.CallExpr); ok && len(call.Args) > 0 && !call.Ellipsis.IsValid() &&
+			r.afterCalls(c, append([]ast.Expr{call.Fun}, call.Args...), call.Args[len(call.Args)-1]) {
+			return
+		}
+	case *ast.SendStmt, *ast.IncDecStmt:
 		r.simple(s, c)
 	case *ast.DeclStmt:
 		if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
@@ -341,6 +348,9 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	case *ast.ReturnStmt:
 		for _, e := range s.Results {
 			c.read(e)
+		}
+		if len(s.Results) > 0 && r.afterCalls(c, s.Results, s.Results[len(s.Results)-1]) {
+			return
 		}
 	case *ast.GoStmt:
 		c.deferred = true
@@ -490,17 +500,17 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	r.emitStmt(p, c)
 }
 
-// afterCalls places the checks of an assignment whose right-hand side
-// calls a function (or receives) after those calls, where the compiler
-// evaluates the operands the checks name: the last right-hand operand v
-// becomes id(v, checks), and calls are evaluated left to right. Hoisted
-// before the statement, the check of a[i] = grow() would index a before
-// grow() appended to it. It reports whether it placed the checks.
-func (r *fileRewriter) afterCalls(s *ast.AssignStmt, c *collector) bool {
-	if len(c.checks) == 0 || r.lang < 18 || len(s.Lhs) != len(s.Rhs) || !r.hasCall(s.Rhs) {
+// afterCalls places the checks of a statement whose operands es call a
+// function (or receive) after those calls, where the compiler evaluates
+// the operands the checks name: the last operand v (the last right-hand
+// side, argument or result) becomes id(v, checks), and calls are
+// evaluated left to right. Hoisted before the statement, the check of
+// a[i] = grow() would index a before grow() appended to it. It reports
+// whether it placed the checks.
+func (r *fileRewriter) afterCalls(c *collector, es []ast.Expr, last ast.Expr) bool {
+	if len(c.checks) == 0 || r.lang < 18 || !r.hasCall(es) {
 		return false
 	}
-	last := s.Rhs[len(s.Rhs)-1]
 	tv, ok := r.info.Types[last]
 	if !ok || tv.Type == nil || tv.IsNil() {
 		return false
