@@ -14,6 +14,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
 )
 
 // EBPFMode selects how the program is attached to printk:console.
@@ -91,6 +92,9 @@ func OpenEBPF(opt EBPFOptions) (*EBPF, error) {
 			e.Close()
 		}
 	}()
+	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; on newer
+	// ones this is a no-op. A failure shows up as the map's error.
+	_ = rlimit.RemoveMemlock()
 	var err error
 	e.rb, err = ebpf.NewMap(&ebpf.MapSpec{Name: "gocsan_console", Type: ebpf.RingBuf, MaxEntries: uint32(opt.RingSize)})
 	if err != nil {

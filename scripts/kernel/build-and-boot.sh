@@ -4,7 +4,16 @@
 # 2 CPUs), and capture its serial console. The console log and .config are the
 # fixtures of gocsan's kernel log parser (testdata/kernel/).
 #
-# Usage: scripts/kernel/build-and-boot.sh [--no-apt] [--update-fixtures]
+# Usage: scripts/kernel/build-and-boot.sh [--no-apt] [--boot-only] [--guest-watch] [--update-fixtures]
+#
+#   --boot-only     skip installing, unpacking, configuring and building
+#                   (reuse the kernel already built in $GOCSAN_KBUILD)
+#   --guest-watch   also put a static gocsan into the initramfs: /init runs
+#                   "gocsan kernel watch" with --source=ebpf and with
+#                   --source=kmsg --backlog inside the KCSAN guest while it
+#                   reruns the KCSAN KUnit suite (through KUnit's debugfs),
+#                   and writes their output to the second serial port
+#                   (out/guest-ttyS1.log)
 #
 # Environment:
 #   GOCSAN_KBUILD   build directory, outside the repository (default /work/kbuild)
@@ -30,12 +39,16 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 APT=1
 UPDATE=0
+BUILD=1
+GUEST=0
 for a in "$@"; do
 	case "$a" in
 	--no-apt) APT=0 ;;
+	--boot-only) APT=0 BUILD=0 ;;
+	--guest-watch) GUEST=1 ;;
 	--update-fixtures) UPDATE=1 ;;
 	*)
-		echo "usage: $0 [--no-apt] [--update-fixtures]" >&2
+		echo "usage: $0 [--no-apt] [--boot-only] [--guest-watch] [--update-fixtures]" >&2
 		exit 2
 		;;
 	esac
@@ -134,17 +147,57 @@ initramfs() {
 	mkdir -p "$root"/{bin,proc,sys,dev,tmp}
 	cp /bin/busybox "$root/bin/busybox"
 	local applet
-	for applet in sh mount cat echo reboot sleep ls; do
+	for applet in sh mount cat echo reboot sleep ls kill grep; do
 		ln -s busybox "$root/bin/$applet"
 	done
+	if [ "$GUEST" = 1 ]; then
+		# Static, so it runs on busybox alone.
+		(cd "$REPO" && CGO_ENABLED=0 go build -o "$root/bin/gocsan" ./cmd/gocsan)
+	fi
 	# /init: built-in KUnit suites ran before it; it dumps KCSAN's debugfs
 	# counters (a fixture for the stats reader) and powers off. -no-reboot
-	# turns the reboot into a QEMU exit.
+	# turns the reboot into a QEMU exit. With gocsan=1 on the kernel
+	# command line (it reaches /init as an environment variable) it first
+	# runs gocsan kernel watch while the KCSAN suite runs again.
 	cat >"$root/init" <<'EOF'
 #!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
+if [ "$gocsan" = 1 ] && [ -x /bin/gocsan ]; then
+	echo "gocsan-init: starting gocsan kernel watch (ebpf; kmsg --backlog)"
+	/bin/gocsan kernel watch --source=ebpf --rate-limit=0 --text= --json=/tmp/ebpf.jsonl --quiet 2>/tmp/ebpf.err &
+	E=$!
+	/bin/gocsan kernel watch --source=kmsg --backlog --rate-limit=0 --text= --json=/tmp/kmsg.jsonl --quiet 2>/tmp/kmsg.err &
+	K=$!
+	# Rerun the suite only once the BPF program is attached.
+	while ! grep -q "reading ebpf" /tmp/ebpf.err 2>/dev/null; do
+		kill -0 $E 2>/dev/null || break
+		sleep 1
+	done
+	echo "gocsan-init: rerunning the kcsan KUnit suite"
+	echo run > /sys/kernel/debug/kunit/kcsan/run
+	echo "gocsan-init: suite done"
+	# Let the collectors drain what was just printed.
+	sleep 3
+	kill -INT $E $K
+	wait $E
+	wait $K
+	echo "gocsan-init: ebpf: $(grep 'lines,' /tmp/ebpf.err)"
+	echo "gocsan-init: kmsg: $(grep 'lines,' /tmp/kmsg.err)"
+	{
+		echo "== ebpf.err"
+		cat /tmp/ebpf.err
+		echo "== kmsg.err"
+		cat /tmp/kmsg.err
+		echo "== ebpf.jsonl"
+		cat /tmp/ebpf.jsonl
+		echo "== kmsg.jsonl"
+		cat /tmp/kmsg.jsonl
+		echo "== end"
+	} >/dev/ttyS1
+fi
 echo "gocsan-init: begin /sys/kernel/debug/kcsan"
 cat /sys/kernel/debug/kcsan
 echo "gocsan-init: end /sys/kernel/debug/kcsan"
@@ -155,33 +208,51 @@ EOF
 }
 
 boot() {
-	rm -f "$OUT/console.log" "$OUT/ttyS1.log"
+	local log=console.log s1=ttyS1.log append="console=ttyS0 nokaslr panic=-1"
+	if [ "$GUEST" = 1 ]; then
+		log=guest-console.log s1=guest-ttyS1.log append="$append gocsan=1"
+	fi
+	rm -f "$OUT/$log" "$OUT/$s1"
 	local rc=0
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 1G \
 		-kernel "$SRC/arch/x86/boot/bzImage" -initrd "$KBUILD/initramfs.cpio.gz" \
-		-append "console=ttyS0 nokaslr panic=-1" \
+		-append "$append" \
 		-nographic -display none -monitor none -no-reboot \
-		-serial "file:$OUT/console.log" -serial "file:$OUT/ttyS1.log" || rc=$?
+		-serial "file:$OUT/$log" -serial "file:$OUT/$s1" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "qemu exited with status $rc (124 = timeout after ${BOOT_TIMEOUT}s)" >&2
 		return "$rc"
 	fi
-	echo "reports: $(grep -c 'BUG: KCSAN:' "$OUT/console.log" || true)"
-	grep -a '# kcsan: pass' "$OUT/console.log" || true
+	echo "reports: $(grep -c 'BUG: KCSAN:' "$OUT/$log" || true)"
+	grep -a '# kcsan: pass' "$OUT/$log" || true
+	grep -a 'gocsan-init: [ek]' "$OUT/$log" || true
 }
 
 if [ "$APT" = 1 ]; then step apt apt_install; fi
-step untar untar
-step config mkconfig
-step build build
+if [ "$BUILD" = 1 ]; then
+	step untar untar
+	step config mkconfig
+	step build build
+elif [ ! -f "$SRC/arch/x86/boot/bzImage" ]; then
+	echo "--boot-only: no kernel at $SRC/arch/x86/boot/bzImage; run without it first" >&2
+	exit 1
+fi
 step initramfs initramfs
-step boot boot
+if [ "$GUEST" = 1 ]; then
+	step guest-boot boot
+else
+	step boot boot
+fi
 
 if [ "$UPDATE" = 1 ]; then
 	mkdir -p "$REPO/testdata/kernel"
-	cp "$OUT/console.log" "$REPO/testdata/kernel/console.log"
-	cp "$OUT/config" "$REPO/testdata/kernel/config"
-	cp "$TIMES" "$REPO/testdata/kernel/times.txt"
+	if [ "$GUEST" = 1 ]; then
+		cp "$OUT/guest-console.log" "$OUT/guest-ttyS1.log" "$REPO/testdata/kernel/"
+		cp "$TIMES" "$REPO/testdata/kernel/guest-times.txt"
+	else
+		cp "$OUT/console.log" "$OUT/config" "$REPO/testdata/kernel/"
+		cp "$TIMES" "$REPO/testdata/kernel/times.txt"
+	fi
 	echo "fixtures updated in $REPO/testdata/kernel"
 fi
 echo "done; times:"
