@@ -130,6 +130,13 @@ func Write(w io.Writer, events []testjson.Event, reports []*report.Report, opt O
 			continue
 		}
 		t := p.test(e.Test)
+		if e.Action == "run" && t.action != "" {
+			// Run again (go test -count=N): a testcase per run, as
+			// gotestsum writes.
+			t = &test{name: e.Test}
+			p.byName[e.Test] = t
+			p.tests = append(p.tests, t)
+		}
 		switch e.Action {
 		case "output":
 			t.output.WriteString(e.Output)

@@ -167,3 +167,24 @@ func TestReportsWithoutEvents(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
+
+func TestRepeatedRuns(t *testing.T) {
+	const a = "example.com/a"
+	events := []testjson.Event{
+		ev("run", a, "TestX", "", 0), ev("pass", a, "TestX", "", 0),
+		ev("run", a, "TestX", "", 0), ev("output", a, "TestX", "flaked\n", 0), ev("fail", a, "TestX", "", 0),
+		ev("fail", a, "", "", 0),
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, events, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var got parsed
+	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	cases := got.Suites[0].Cases
+	if len(cases) != 2 || cases[0].Failure != nil || cases[1].Failure == nil || !strings.Contains(cases[1].Failure.Text, "flaked") {
+		t.Errorf("-count=2 runs: %+v", cases)
+	}
+}
