@@ -55,6 +55,7 @@ type testCase struct {
 	Time      string   `xml:"time,attr"`
 	Failure   *failure `xml:"failure,omitempty"`
 	Skipped   *skipped `xml:"skipped,omitempty"`
+	SystemOut string   `xml:"system-out,omitempty"`
 }
 
 type failure struct {
@@ -174,6 +175,11 @@ func Write(w io.Writer, events []testjson.Event, reports []*report.Report, opt O
 			switch {
 			case len(t.races) > 0:
 				c.Failure = &failure{Message: raceMessage(t.races), Type: "DataRace", Contents: t.output.String() + raceText(t.races)}
+			case t.action == "fail" && onlyBlamedForRace(t, p):
+				// The test binary failed this test only because a race
+				// was reported while it ran; the race's stack belongs to
+				// another test, which fails instead.
+				c.SystemOut = t.output.String() + "gocsan: the race reported while this test ran was attributed by its stacks to another test\n"
 			case t.action == "fail":
 				c.Failure = &failure{Message: "Failed", Contents: t.output.String()}
 			case t.action == "skip":
@@ -218,6 +224,40 @@ func Write(w io.Writer, events []testjson.Event, reports []*report.Report, opt O
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// RaceMessage is what a test binary built by gocsan test (like go test
+// -race) prints for a test during which a race was reported.
+const RaceMessage = "race detected during execution of test"
+
+// onlyBlamedForRace reports whether t failed for no reason but the test
+// binary's positional race check: its own output is that message and
+// the run/fail lines, none of its subtests failed, and no race is
+// attributed to it.
+func onlyBlamedForRace(t *test, p *pkg) bool {
+	if len(t.races) > 0 {
+		return false
+	}
+	sawRace := false
+	for _, line := range strings.Split(strings.TrimSuffix(t.output.String(), "\n"), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasSuffix(trimmed, ": "+RaceMessage):
+			sawRace = true
+		case trimmed == "", strings.HasPrefix(trimmed, "=== "), strings.HasPrefix(trimmed, "--- FAIL: "+t.name+" "):
+		default:
+			return false
+		}
+	}
+	if !sawRace {
+		return false
+	}
+	for _, sub := range p.tests {
+		if strings.HasPrefix(sub.name, t.name+"/") && sub.action == "fail" {
+			return false
+		}
+	}
+	return true
 }
 
 func seconds(s float64) string { return fmt.Sprintf("%.6f", s) }

@@ -188,3 +188,50 @@ func TestRepeatedRuns(t *testing.T) {
 		t.Errorf("-count=2 runs: %+v", cases)
 	}
 }
+
+// TestPositionalBlameCorrected: the test binary failed TestLateWait
+// because TestLateStart's goroutines raced while it ran; by stack the
+// race is TestLateStart's, so TestLateWait passes and TestLateStart
+// fails. A test with a failure of its own stays failed.
+func TestPositionalBlameCorrected(t *testing.T) {
+	const a = "example.com/a"
+	blamed := func(name string) []testjson.Event {
+		return []testjson.Event{
+			ev("run", a, name, "", 0),
+			ev("output", a, name, "=== RUN   "+name+"\n", 0),
+			ev("output", a, name, "    _testmain.go:65: race detected during execution of test\n", 0),
+			ev("output", a, name, "--- FAIL: "+name+" (0.01s)\n", 0),
+			ev("fail", a, name, "", 0.01),
+		}
+	}
+	events := []testjson.Event{ev("run", a, "TestLateStart", "", 0), ev("pass", a, "TestLateStart", "", 0)}
+	events = append(events, blamed("TestLateWait")...)
+	events = append(events, blamed("TestReal")...)
+	events = append(events[:len(events)-1], ev("output", a, "TestReal", "    real_test.go:3: wrong answer\n", 0), events[len(events)-1])
+	events = append(events, blamed("TestParent")...)
+	events = append(events, ev("run", a, "TestParent/sub", "", 0), ev("fail", a, "TestParent/sub", "", 0), ev("fail", a, "", "", 0))
+	var buf bytes.Buffer
+	if err := Write(&buf, events, []*report.Report{race(a, "late", "TestLateStart")}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var got parsed
+	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	state := map[string]string{}
+	for _, c := range got.Suites[0].Cases {
+		state[c.Name] = "pass"
+		if c.Failure != nil {
+			state[c.Name] = "fail:" + c.Failure.Type
+		}
+	}
+	want := map[string]string{"TestLateStart": "fail:DataRace", "TestLateWait": "pass", "TestReal": "fail:", "TestParent": "fail:", "TestParent/sub": "fail:"}
+	for name, w := range want {
+		if state[name] != w {
+			t.Errorf("%s: %s, want %s (all %v)", name, state[name], w, state)
+		}
+	}
+	if !strings.Contains(buf.String(), "<system-out>") {
+		t.Error("the corrected test's output is lost")
+	}
+}
