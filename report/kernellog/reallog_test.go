@@ -15,8 +15,18 @@ import (
 // them interleaved into reports by other CPUs.
 const realLog = "../../testdata/kernel/console.log"
 
+// guestLog is the console of a second boot (--guest-watch) in which the
+// suite ran twice, 48 reports.
+const guestLog = "../../testdata/kernel/guest-console.log"
+
 func TestRealConsoleLog(t *testing.T) {
-	b, err := os.ReadFile(realLog)
+	for _, path := range []string{realLog, guestLog} {
+		t.Run(strings.TrimPrefix(path, "../../testdata/kernel/"), func(t *testing.T) { testRealLog(t, path) })
+	}
+}
+
+func testRealLog(t *testing.T, path string) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
