@@ -235,3 +235,39 @@ func TestNamingConventions(t *testing.T) {
 		t.Errorf("%s: %s", p.Metric, p.Text)
 	}
 }
+
+// TestStatsReaderMatchesRuntime reads the stats files of a real process
+// with this package's reader and with the runtime's, which owns the
+// format: they must agree.
+func TestStatsReaderMatchesRuntime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs an instrumented program")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("go", "run", "./testdata/racer")
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms unknown_origin=0 exitcode=0 stats_dir="+dir+" log_path="+filepath.Join(dir, "log.txt"))
+	cmd.Stdin = strings.NewReader("race\nexit\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("racer: %v\n%s", err, out)
+	}
+	mine, err := readStatsDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := gocsanrt.ReadStatsDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := sumStats(mine), gocsanrt.SumStats(theirs)
+	if len(a) == 0 || a["data_races"] == 0 {
+		t.Fatalf("no counters read: %v", a)
+	}
+	for k, v := range b {
+		if a[k] != v {
+			t.Errorf("%s: %d here, %d by the runtime", k, a[k], v)
+		}
+	}
+	if len(a) != len(b) || len(mine) != len(theirs) {
+		t.Errorf("%d counters of %d processes here, %d of %d by the runtime", len(a), len(mine), len(b), len(theirs))
+	}
+}

@@ -3,7 +3,6 @@ package metrics
 import (
 	"runtime/debug"
 
-	gocsanrt "github.com/gocsan/gocsan/runtime"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -14,9 +13,8 @@ import (
 func NewRunCollector(dir string) prometheus.Collector {
 	return &runCollector{
 		stats: NewStatsCollector(func() (map[string]int64, error) {
-			procs, err := gocsanrt.ReadStatsDir(dir)
-			sum := gocsanrt.SumStats(procs)
-			return sum, err
+			procs, err := readStatsDir(dir)
+			return sumStats(procs), err
 		}),
 		processes: prometheus.NewDesc("gocsan_processes", "Instrumented processes that kept counters in the run directory, running or exited.", nil, nil),
 		dir:       dir,
@@ -40,7 +38,7 @@ func (c *runCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	c.stats.Collect(ch)
 	c.reports.Collect(ch)
-	procs, _ := gocsanrt.ReadStatsDir(c.dir) // errors are reported by stats
+	procs, _ := readStatsDir(c.dir) // errors are reported by stats
 	ch <- prometheus.MustNewConstMetric(c.processes, prometheus.GaugeValue, float64(len(procs)))
 }
 
