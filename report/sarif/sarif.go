@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/gocsan/gocsan/report"
@@ -29,12 +30,12 @@ type Options struct {
 // rule describes one report kind. The ids are report.Kind values, stable
 // because alerts are matched across runs by rule id and fingerprint.
 type rule struct {
-	kind           report.Kind
-	name, short    string
-	full, help     string
-	level          string
-	precision      string
-	tagsAndProblem []string
+	kind        report.Kind
+	name, short string
+	full, help  string
+	level       string
+	precision   string
+	tags        []string
 }
 
 var rules = []rule{
@@ -80,7 +81,7 @@ func Build(reports []*report.Report, counts []int, opt Options) map[string]any {
 			"fullDescription":      text(rl.full),
 			"help":                 obj{"text": rl.help, "markdown": rl.help},
 			"defaultConfiguration": obj{"level": rl.level},
-			"properties":           obj{"precision": rl.precision, "tags": rl.tagsAndProblem, "problem.severity": rl.level},
+			"properties":           obj{"precision": rl.precision, "tags": rl.tags, "problem.severity": rl.level},
 		})
 	}
 	for _, rl := range rules {
@@ -112,6 +113,11 @@ func Build(reports []*report.Report, counts []int, opt Options) map[string]any {
 		"results":    results,
 		"columnKind": "unicodeCodePoints",
 	}
+	if opt.Root != "" {
+		// Lets viewers other than GitHub (which uses the checkout)
+		// resolve the relative URIs.
+		run["originalUriBaseIds"] = obj{"%SRCROOT%": obj{"uri": "file://" + escapeURI(ensureSlash(filepath.ToSlash(filepath.Clean(opt.Root)))+"/")}}
+	}
 	if opt.Category != "" {
 		run["automationDetails"] = obj{"id": strings.TrimSuffix(opt.Category, "/") + "/"}
 	}
@@ -126,7 +132,7 @@ func result(r *report.Report, count, ruleIndex int, root string) obj {
 	res := obj{
 		"ruleId":              string(r.Kind),
 		"ruleIndex":           ruleIndex,
-		"level":               rules0Level(r.Kind),
+		"level":               levelOf(r.Kind),
 		"partialFingerprints": obj{"primaryLocationLineHash": fingerprint.Of(r)},
 		"properties": obj{
 			"title":       r.Title,
@@ -194,7 +200,7 @@ func result(r *report.Report, count, ruleIndex int, root string) obj {
 	return res
 }
 
-func rules0Level(k report.Kind) string {
+func levelOf(k report.Kind) string {
 	for _, rl := range rules {
 		if rl.kind == k {
 			return rl.level
