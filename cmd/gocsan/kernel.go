@@ -15,7 +15,7 @@ import (
 // in package kernel/watch; see docs/kernel.md.
 
 func init() {
-	register("kernel", "collect KCSAN reports from a Linux kernel: gocsan kernel watch [--source=ebpf|kmsg|FILE|-] [--vmlinux=FILE] [--metrics-addr=ADDR] [--json=FILE]",
+	register("kernel", "collect KCSAN reports from a Linux kernel: gocsan kernel watch [--source=auto|ebpf|kmsg|FILE|-] [--vmlinux=FILE] [--metrics-addr=ADDR] [--json=FILE]",
 		func(args []string) int {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()

@@ -28,6 +28,7 @@ optional symbolization (file:line with inlined frames, and the access
 instruction) and Prometheus metrics. See docs/kernel.md.
 
 Sources (--source):
+  auto   ebpf where permitted, else kmsg (the default)
   ebpf   a BPF program on the printk:console tracepoint (CAP_BPF and
          CAP_PERFMON, or root); sees messages printed from now on
   kmsg   /dev/kmsg (CAP_SYSLOG if kernel.dmesg_restrict=1); with
@@ -53,7 +54,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	fs := flag.NewFlagSet("gocsan kernel watch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	src := fs.String("source", "ebpf", "console `source`: ebpf, kmsg, a log file, or - for standard input")
+	src := fs.String("source", "auto", "console `source`: auto (ebpf where permitted, else kmsg), ebpf, kmsg, a log file, or - for standard input")
 	ebpfMode := fs.String("ebpf-mode", "raw", "how the BPF program attaches to printk:console: raw (raw tracepoint: CAP_BPF+CAP_PERFMON, no tracefs) or tp (perf tracepoint: needs tracefs)")
 	backlog := fs.Bool("backlog", false, "kmsg: read the kernel log from its oldest record (reports printed during boot) instead of new records only")
 	vmlinux := fs.String("vmlinux", "", "kernel image `file` with DWARF, to symbolize frames to file:line and disassemble access sites")
@@ -90,6 +91,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var s source.Source
 	var err error
 	switch *src {
+	case "auto":
+		s, err = source.OpenEBPF(source.EBPFOptions{Mode: source.EBPFMode(*ebpfMode)})
+		if err != nil {
+			fmt.Fprintf(stderr, "gocsan kernel watch: %v; falling back to %s\n", err, source.KmsgPath)
+			s, err = source.OpenKmsg(source.KmsgPath, *backlog)
+		}
 	case "ebpf":
 		s, err = source.OpenEBPF(source.EBPFOptions{Mode: source.EBPFMode(*ebpfMode)})
 	case "kmsg":
