@@ -327,3 +327,39 @@ func TestFollowLive(t *testing.T) {
 		t.Errorf("races attributed to %v (%d races)", seen, s.Races())
 	}
 }
+
+func TestTextWriterQuietAndVerbose(t *testing.T) {
+	in := []string{
+		`{"Action":"start","Package":"p"}`,
+		`{"Action":"run","Package":"p","Test":"TestOK"}`,
+		`{"Action":"output","Package":"p","Test":"TestOK","Output":"=== RUN   TestOK\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestOK","Output":"--- PASS: TestOK (0.00s)\n"}`,
+		`{"Action":"pass","Package":"p","Test":"TestOK"}`,
+		`{"Action":"run","Package":"p","Test":"TestBad"}`,
+		`{"Action":"output","Package":"p","Test":"TestBad","Output":"=== RUN   TestBad\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestBad","Output":"    bad_test.go:3: boom\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestBad","Output":"--- FAIL: TestBad (0.00s)\n"}`,
+		`{"Action":"fail","Package":"p","Test":"TestBad"}`,
+		`{"Action":"output","Package":"p","Output":"FAIL\n"}`,
+		`{"Action":"output","Package":"p","Output":"FAIL\tp\t0.01s\n"}`,
+		`{"Action":"fail","Package":"p"}`,
+		`# p [p.test]`,
+	}
+	render := func(verbose bool) string {
+		var b bytes.Buffer
+		w := NewTextWriter(&b, verbose)
+		for _, l := range in {
+			if err := w.Event([]byte(l)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return b.String()
+	}
+	quiet := "=== RUN   TestBad\n    bad_test.go:3: boom\n--- FAIL: TestBad (0.00s)\nFAIL\nFAIL\tp\t0.01s\n# p [p.test]\n"
+	if got := render(false); got != quiet {
+		t.Errorf("quiet:\n%s\nwant:\n%s", got, quiet)
+	}
+	if got := render(true); !strings.HasPrefix(got, "=== RUN   TestOK\n--- PASS: TestOK (0.00s)\n=== RUN   TestBad\n") {
+		t.Errorf("verbose:\n%s", got)
+	}
+}
