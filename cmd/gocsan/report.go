@@ -24,7 +24,7 @@ import (
 // files) to the formats CI systems read, merging and deduplicating runs.
 
 func init() {
-	register("report", "convert saved JSON reports: gocsan report [-format=text|json|sarif|junit|html|github|test2json] [-o FILE] [-baseline=FILE] reports.jsonl...; gocsan report baseline -o FILE reports.jsonl...",
+	register("report", "convert saved reports (text, json, sarif, junit, html, github, test2json), merge runs, baselines",
 		func(args []string) int { return reportMain(args, os.Stdin, os.Stdout, os.Stderr, os.Getenv) })
 }
 
