@@ -157,10 +157,24 @@ func result(r *report.Report, count, ruleIndex int, root string) obj {
 		return res
 	}
 	var msg strings.Builder
-	first := r.Accesses[0]
+	// The first access places the alert, unless only another one lies in
+	// the repository: code scanning cannot show a file outside it.
+	primary := 0
+	if !srcpos.Primary(r.Accesses[0], root).InRoot {
+		for i, a := range r.Accesses {
+			if srcpos.Primary(a, root).InRoot {
+				primary = i
+				break
+			}
+		}
+	}
+	first := r.Accesses[primary]
+	others := make([]report.Access, 0, len(r.Accesses)-1)
+	others = append(others, r.Accesses[:primary]...)
+	others = append(others, r.Accesses[primary+1:]...)
 	fmt.Fprintf(&msg, "%s: %s by %s", titleOr(r), first.TypeString(), who(first))
 	var related []any
-	for i, a := range r.Accesses[1:] {
+	for i, a := range others {
 		id := i + 1
 		// GitHub renders a related location only when the message links
 		// to it as [text](id).

@@ -179,3 +179,39 @@ func result0(m map[string]any) map[string]any {
 func loc0(m map[string]any) map[string]any {
 	return result0(m)["locations"].([]any)[0].(map[string]any)["physicalLocation"].(map[string]any)
 }
+
+func TestLocationInRepositoryPreferred(t *testing.T) {
+	r := sample(12)
+	// The first access entirely outside the repository.
+	r.Accesses[0].Stack = []report.Frame{frame("sync/atomic.AddInt64", "/usr/local/go/src/sync/atomic/doc.go", 3)}
+	data := write(t, []*report.Report{r}, nil)
+	if errs := Validate(data); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+					}
+				}
+				RelatedLocations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results[0]
+	if got := res.Locations[0].PhysicalLocation.ArtifactLocation.URI; got != "m/r.go" {
+		t.Errorf("location %q, want the access in the repository", got)
+	}
+	if got := res.RelatedLocations[0].PhysicalLocation.ArtifactLocation.URI; got != "file:///usr/local/go/src/sync/atomic/doc.go" {
+		t.Errorf("related %q", got)
+	}
+}
