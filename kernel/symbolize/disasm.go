@@ -81,9 +81,14 @@ func isCheck(name string) bool {
 // the compiler keeps the check next to the access.
 const maxScan = 12
 
+// callee names the function a call at callPC goes to; target is the
+// decoded destination (meaningless in a relocatable object, where the
+// relocation at the call's operand names the callee).
+type callee func(callPC, target uint64) string
+
 // accessSiteX86 disassembles fn (code starting at base) and finds the
 // access site whose check call returns to ret.
-func accessSiteX86(code []byte, base, ret uint64, symname func(uint64) (string, uint64)) (AccessSite, error) {
+func accessSiteX86(code []byte, base, ret uint64, symname func(uint64) (string, uint64), callName callee) (AccessSite, error) {
 	type insn struct {
 		pc  uint64
 		ins x86asm.Inst
@@ -118,8 +123,7 @@ func accessSiteX86(code []byte, base, ret uint64, symname func(uint64) (string, 
 	if !ok {
 		return AccessSite{}, fmt.Errorf("indirect call before 0x%x", ret)
 	}
-	target := uint64(int64(ret) + int64(rel))
-	name, _ := symname(target)
+	name := callName(call.pc, uint64(int64(ret)+int64(rel)))
 	if !isCheck(name) {
 		return AccessSite{}, fmt.Errorf("the call before 0x%x goes to %q, not a KCSAN check", ret, name)
 	}
@@ -157,7 +161,7 @@ func accessesMemoryX86(ins x86asm.Inst) bool {
 
 // accessSiteARM64 is accessSiteX86 for arm64, where every instruction
 // is 4 bytes and the check is a bl.
-func accessSiteARM64(code []byte, base, ret uint64, symname func(uint64) (string, uint64)) (AccessSite, error) {
+func accessSiteARM64(code []byte, base, ret uint64, callName callee) (AccessSite, error) {
 	if ret < base+4 || ret > base+uint64(len(code)) || (ret-base)%4 != 0 {
 		return AccessSite{}, fmt.Errorf("0x%x is not an instruction boundary of the function", ret)
 	}
@@ -170,7 +174,7 @@ func accessSiteARM64(code []byte, base, ret uint64, symname func(uint64) (string
 	if !ok {
 		return AccessSite{}, fmt.Errorf("unexpected bl operand before 0x%x", ret)
 	}
-	name, _ := symname(uint64(int64(ret-4) + int64(rel)))
+	name := callName(ret-4, uint64(int64(ret-4)+int64(rel)))
 	if !isCheck(name) {
 		return AccessSite{}, fmt.Errorf("the call before 0x%x goes to %q, not a KCSAN check", ret, name)
 	}

@@ -2,6 +2,7 @@ package symbolize
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -27,6 +28,12 @@ func need(t *testing.T, tools ...string) {
 // kernel (gcc -fsanitize=thread without function entry/exit hooks) and
 // links it without a libc.
 func buildRace(t *testing.T) string {
+	return filepath.Join(buildRaceDir(t), "race")
+}
+
+// buildRaceDir builds the fixture and returns the directory holding
+// race (linked) and race.o (relocatable, like a module's .ko).
+func buildRaceDir(t *testing.T) string {
 	need(t, "gcc")
 	dir := t.TempDir()
 	src, _ := filepath.Abs("testdata")
@@ -41,7 +48,7 @@ func buildRace(t *testing.T) string {
 		"--param", "tsan-instrument-func-entry-exit=0", "-c", filepath.Join(src, "race.c"), "-o", "race.o")
 	run("-O2", "-g", "-c", filepath.Join(src, "stubs.c"), "-o", "stubs.o")
 	run("-nostdlib", "-static", "-no-pie", "-o", "race", "race.o", "stubs.o")
-	return filepath.Join(dir, "race")
+	return dir
 }
 
 // callSites returns, for each call to a function named check inside fn,
@@ -167,7 +174,7 @@ func objdumpAt(t *testing.T, path string, pc uint64) string {
 		if m := objdumpLine.FindStringSubmatch(l); m != nil {
 			if v, _ := strconv.ParseUint(m[1], 16, 64); v == pc {
 				text, _, _ := strings.Cut(m[2], "#")
-				return normalize(text)
+				return normSpace(text)
 			}
 		}
 	}
@@ -175,9 +182,9 @@ func objdumpAt(t *testing.T, path string, pc uint64) string {
 	return ""
 }
 
-// normalize collapses whitespace and the operand-size suffix objdump
+// normSpace collapses whitespace and the operand-size suffix objdump
 // sometimes omits.
-func normalize(s string) string {
+func normSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -204,8 +211,8 @@ func checkSite(t *testing.T, im *Image, frame report.Frame, wantCheck string, wa
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := normalize(x86asm.GNUSyntax(in, site.PC, nil))
-	if txt, _, _ := strings.Cut(site.Text, " #"); normalize(txt) != got {
+	got := normSpace(x86asm.GNUSyntax(in, site.PC, nil))
+	if txt, _, _ := strings.Cut(site.Text, " #"); normSpace(txt) != got {
 		t.Errorf("site text %q, decoded %q", site.Text, got)
 	}
 	want := objdumpAt(t, im.Path, site.PC)
@@ -337,5 +344,95 @@ func TestOpenImageErrors(t *testing.T) {
 	}
 	if _, err := OpenImage(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+// A module frame "writer+0xOFF/0xSIZE [race]" resolved in race.ko, the
+// relocatable object (as a module's .ko is): file:line with inlined
+// frames against addr2line on the same object, the callee named by its
+// relocation.
+func TestModuleObject(t *testing.T) {
+	need(t, "addr2line")
+	dir := buildRaceDir(t)
+	mods := t.TempDir()
+	obj, err := os.ReadFile(filepath.Join(dir, "race.o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(mods, "kernel", "test"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ko := filepath.Join(mods, "kernel", "test", "race-mod.ko")
+	if err := os.WriteFile(ko, obj, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := &Modules{Dirs: []string{mods}}
+	defer m.Close()
+	im, err := m.Image("race_mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !im.rel || im.DWARFErr != nil {
+		t.Fatalf("rel=%v, DWARF: %v", im.rel, im.DWARFErr)
+	}
+	sym, err := im.Symbols().Lookup("writer", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := im.sectionCode(sym)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := im.relocs(sym.sect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ret uint64
+	for off := 0; off < len(code); {
+		in, err := x86asm.Decode(code[off:], 64)
+		if err != nil {
+			off++
+			continue
+		}
+		if in.Op == x86asm.CALL && rels[sym.Addr+uint64(off)+1] == "__tsan_write8" {
+			ret = sym.Addr + uint64(off+in.Len)
+		}
+		off += in.Len
+	}
+	if ret == 0 {
+		t.Fatal("no call to __tsan_write8 in writer (by relocation)")
+	}
+	frame := report.Frame{Function: "writer", Offset: ret - sym.Addr, SymSize: sym.Size, Module: "race-mod"}
+	s := &Symbolizer{Modules: m}
+	fs, err := s.frame(frame, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// addr2line speaks section offsets; writer is in .text.
+	textOff := ret - im.bases[sym.sect]
+	want := addr2line(t, ko, textOff-1)[textOff-1]
+	if len(fs) != 3 || len(want) != 3 {
+		t.Fatalf("frames %+v, addr2line %+v", fs, want)
+	}
+	for i, w := range want {
+		if fs[i].Line != w.line || !strings.HasSuffix(w.file, fs[i].File) || (i < 2 && fs[i].Function != w.fn) {
+			t.Errorf("frame %d: %s %s:%d, addr2line %s %s:%d", i, fs[i].Function, fs[i].File, fs[i].Line, w.fn, w.file, w.line)
+		}
+	}
+	if !strings.Contains(fs[2].Instruction, "(8-byte access checked by __tsan_write8)") || fs[2].PC != 0 {
+		t.Errorf("top frame %+v", fs[2])
+	}
+	// With a symbol table giving the module's load address, the frame
+	// gets its run-time PC.
+	tab, err := ReadSymbolFile(strings.NewReader("ffffffffc0001000 t writer\t[race_mod]\nffffffffc0002000 t reader\t[race_mod]\n"), "kallsyms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Table = tab
+	if fs, _ := s.frame(frame, true, true); fs[len(fs)-1].PC != 0xffffffffc0001000+frame.Offset {
+		t.Errorf("run-time PC %x", fs[len(fs)-1].PC)
+	}
+	if _, err := m.Image("absent"); err == nil || !strings.Contains(err.Error(), "no absent.ko under") {
+		t.Errorf("absent module: %v", err)
 	}
 }

@@ -21,6 +21,9 @@ type Sym struct {
 	// prints (kallsyms_lookup_size_offset), which includes alignment
 	// padding that the ELF size leaves out.
 	span uint64
+	// sect is the ELF section index (ELF tables only); in a relocatable
+	// object (a module's .ko) Addr is an offset into that section.
+	sect elf.SectionIndex
 }
 
 // Table is a symbol table sorted by address.
@@ -63,7 +66,7 @@ func (t *Table) Lookup(name, module string, size uint64) (Sym, error) {
 	var all, found []Sym
 	for _, i := range t.byName[name] {
 		s := t.syms[i]
-		if s.Module != module {
+		if normalize(s.Module) != normalize(module) {
 			continue
 		}
 		all = append(all, s)
@@ -138,7 +141,7 @@ func ELFSymbols(f *elf.File) (*Table, error) {
 		if strings.HasPrefix(s.Name, "$") {
 			continue
 		}
-		syms = append(syms, Sym{Name: s.Name, Addr: s.Value, Size: s.Size})
+		syms = append(syms, Sym{Name: s.Name, Addr: s.Value, Size: s.Size, sect: s.Section})
 	}
 	if len(syms) == 0 {
 		return nil, fmt.Errorf("no symbols (stripped?)")

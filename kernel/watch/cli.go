@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gocsan/gocsan/kernel/debugfs"
@@ -58,7 +59,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	ebpfMode := fs.String("ebpf-mode", "raw", "how the BPF program attaches to printk:console: raw (raw tracepoint: CAP_BPF+CAP_PERFMON, no tracefs) or tp (perf tracepoint: needs tracefs)")
 	backlog := fs.Bool("backlog", false, "kmsg: read the kernel log from its oldest record (reports printed during boot) instead of new records only")
 	vmlinux := fs.String("vmlinux", "", "kernel image `file` with DWARF, to symbolize frames to file:line and disassemble access sites")
-	symFile := fs.String("symbols", "", "symbol table `file` (System.map or /proc/kallsyms) for module frames or without --vmlinux")
+	symFile := fs.String("symbols", "", "symbol table `file` (System.map or /proc/kallsyms): run-time addresses, also of modules, and names without --vmlinux")
+	modDirs := fs.String("modules", "", "comma-separated `dirs` searched for modules' .ko files (a kernel build tree, /lib/modules/RELEASE) to symbolize module frames")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9464); empty: off")
 	debugfsPath := fs.String("debugfs", debugfs.Path, "KCSAN debugfs `file` exported with the metrics; empty: off")
 	textOut := fs.String("text", "-", "write KCSAN text reports to `file` (- is standard output; empty: off)")
@@ -118,7 +120,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !*quiet {
 		cfg.Diag = stderr
 	}
-	if *vmlinux != "" || *symFile != "" {
+	if *vmlinux != "" || *symFile != "" || *modDirs != "" {
 		sym := &symbolize.Symbolizer{}
 		if *vmlinux != "" {
 			im, err := symbolize.OpenImage(*vmlinux)
@@ -135,6 +137,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			if sym.Table, err = symbolize.OpenSymbolFile(*symFile); err != nil {
 				return fail(err)
 			}
+		}
+		if *modDirs != "" {
+			sym.Modules = &symbolize.Modules{Dirs: strings.Split(*modDirs, ",")}
+			defer sym.Modules.Close()
 		}
 		cfg.Symbolizer = sym
 	}
