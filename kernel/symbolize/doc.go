@@ -6,8 +6,11 @@
 // DW_TAG_inlined_subroutine tree), and the access site of each racing
 // access is disassembled with golang.org/x/arch (x86asm for x86-64,
 // arm64asm for arm64) to show the access instruction and its width.
-// Without one, a symbol table from /proc/kallsyms or System.map still
-// turns names into addresses and bare addresses into names.
+// Module frames ("func+0x1d/0x30 [mod]") are resolved the same way in
+// the module's .ko (Modules), a relocatable object laid out like a
+// linker would. Without debug info, a symbol table from /proc/kallsyms
+// or System.map still turns names into addresses and bare addresses
+// into names.
 //
 // KCSAN's stack entries are return addresses (the racing function's
 // entry is the return address of its call into __tsan_*), so lines are
