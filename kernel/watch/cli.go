@@ -37,7 +37,9 @@ Sources (--source):
   FILE   a saved console log (serial console, QEMU, syzkaller); - is stdin
 
 A live source runs until interrupted (SIGINT, SIGTERM); a file until its
-end. Exit status: 0 done, 1 a source, symbol or output error, 2 usage.
+end. Exit status: 0 done, 1 a source, symbol or output error, 2 usage,
+3 reports were shown and --fail-on-report was given (for CI jobs that
+boot a test kernel and check its console log).
 
 Flags:
 `
@@ -70,6 +72,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	srcRoot := fs.String("src", "", "kernel source tree `dir`: paths in SARIF and HTML are made relative to it")
 	rateLimit := fs.Duration("rate-limit", 3*time.Second, "show the same pair of frames at most once per `duration` (KCSAN_REPORT_ONCE_IN_MS); 0 shows all")
 	idle := fs.Duration("idle-flush", 5*time.Second, "show a report cut off by lost lines after this `duration` without its next line")
+	failOn := fs.Bool("fail-on-report", false, "exit with status 3 if any report was shown")
 	quiet := fs.Bool("quiet", false, "do not print skipped lines and symbolization problems on standard error")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -204,6 +207,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	fmt.Fprintf(stderr, "gocsan kernel watch: %d lines, %d reports (%d shown, %d distinct), %d skipped lines, %d records lost\n",
 		res.Lines, res.Reports, res.Shown, len(res.Unique), res.Skips, res.LostRecord)
+	if status == 0 && *failOn && res.Shown > 0 {
+		status = 3
+	}
 	return status
 }
 

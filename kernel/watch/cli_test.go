@@ -51,6 +51,14 @@ func TestMainFileOutputs(t *testing.T) {
 		t.Errorf("HTML page lacks the reports (%v)", err)
 	}
 
+	// --fail-on-report: status 3 with reports, 0 without.
+	if code := Main(context.Background(), []string{"watch", "--source=" + notes, "--text=", "--quiet", "--fail-on-report"}, nil, &stdout, &stderr); code != 3 {
+		t.Errorf("--fail-on-report with reports: exit %d", code)
+	}
+	if code := Main(context.Background(), []string{"watch", "--source=-", "--quiet", "--fail-on-report"}, strings.NewReader("no reports here\n"), &stdout, &stderr); code != 0 {
+		t.Errorf("--fail-on-report without reports: exit %d", code)
+	}
+
 	// Standard input, text to a file.
 	stdout.Reset()
 	in, _ := os.ReadFile(notes)
