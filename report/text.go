@@ -42,7 +42,11 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 	}
 	if r.Process != "" {
-		fmt.Fprintf(&b, "\nReported by gocsan on:\n%s\n", r.Process)
+		by := "gocsan"
+		if r.Source == "kernel" {
+			by = "Kernel Concurrency Sanitizer"
+		}
+		fmt.Fprintf(&b, "\nReported by %s on:\n%s\n", by, r.Process)
 	}
 	b.WriteString(Separator + "\n")
 	_, err := io.WriteString(w, b.String())
@@ -93,7 +97,13 @@ func writeFrame(b *strings.Builder, f Frame) {
 		if f.File != "" {
 			fmt.Fprintf(b, " (%s:%d)", f.File, f.Line)
 		}
+		if f.Inlined {
+			b.WriteString(" [inlined]")
+		}
 		b.WriteString("\n")
+		if f.Instruction != "" {
+			fmt.Fprintf(b, "     %s\n", f.Instruction)
+		}
 		return
 	}
 	fmt.Fprintf(b, " %s()\n", f.Function)
