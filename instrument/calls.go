@@ -118,6 +118,13 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 		// documented as not instrumented.
 		return
 	}
+	if conv, ok := unparen(s).(*ast.CallExpr); ok && len(conv.Args) == 1 {
+		if tv, ok := c.r.info.Types[conv.Fun]; ok && tv.IsType() {
+			if b, ok := coreType(c.r.info.TypeOf(conv.Args[0])).(*types.Basic); ok && b.Info()&types.IsString != 0 {
+				return // []byte(str) is a fresh copy nobody else sees
+			}
+		}
+	}
 	st, ok := c.r.exprText(s)
 	if !ok {
 		c.r.warn(s.Pos(), "bulk access through an operand spanning lines is not instrumented")

@@ -1,6 +1,7 @@
 package instrument
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -339,9 +340,23 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		r.simple(s, c)
 	case *ast.DeclStmt:
 		if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
-			for _, spec := range g.Specs {
+			for i, spec := range g.Specs {
 				for _, v := range spec.(*ast.ValueSpec).Values {
-					c.read(v)
+					if i == 0 {
+						c.read(v)
+						continue
+					}
+					// A later spec of var (...) may use the
+					// variables of earlier ones, which do not
+					// exist before the statement: its checks go
+					// into its value.
+					vc := r.collector()
+					vc.read(v)
+					if len(vc.checks) > 0 && !r.wrappable(v) {
+						r.warn(v.Pos(), "access in an untyped initializer of a var block is not instrumented")
+						continue
+					}
+					r.valueWrap(v, vc)
 				}
 			}
 		}
@@ -511,18 +526,25 @@ func (r *fileRewriter) afterCalls(c *collector, es []ast.Expr, last ast.Expr) bo
 	if len(c.checks) == 0 || r.lang < 18 || !r.hasCall(es) {
 		return false
 	}
-	tv, ok := r.info.Types[last]
+	if !r.wrappable(last) {
+		return false
+	}
+	r.valueWrap(last, c)
+	return true
+}
+
+// wrappable reports whether id(e, checks) has e's type: e is typed and
+// single-valued.
+func (r *fileRewriter) wrappable(e ast.Expr) bool {
+	tv, ok := r.info.Types[e]
 	if !ok || tv.Type == nil || tv.IsNil() {
 		return false
 	}
 	if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
 		return false // id would change the operand's type
 	}
-	if _, ok := tv.Type.(*types.Tuple); ok {
-		return false
-	}
-	r.valueWrap(last, c)
-	return true
+	_, tuple := tv.Type.(*types.Tuple)
+	return !tuple
 }
 
 // hasCall reports whether evaluating es calls a function or receives
@@ -635,25 +657,6 @@ func (r *fileRewriter) maybeExit(e ast.Expr, id *ast.Ident) {
 
 // output returns the rewritten file.
 func (r *fileRewriter) output() []byte {
-	var imps []string
-	if r.usedRT {
-		imps = append(imps, rtName+" "+fmt.Sprintf("%q", runtimePath(r.cfg)))
-	}
-	if r.usedUnsafe {
-		imps = append(imps, unsafeName+` "unsafe"`)
-	}
-	if len(imps) > 0 {
-		// A separate import declaration on the line of the last
-		// one (or of the package clause): no line moves, and cgo's
-		// preamble stays attached to import "C".
-		end := r.file.Name.End()
-		for _, d := range r.file.Decls {
-			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-				end = g.End()
-			}
-		}
-		r.buf.open(r.off(end), "; import ("+strings.Join(imps, "; ")+")")
-	}
 	var tail []string
 	if r.needMH {
 		tail = append(tail, "func "+r.mhName()+"(s *"+rtName+".Site, h uintptr) (*"+rtName+".Site, uintptr, uintptr) { if h == 0 { return s, 0, 0 }; return s, h, 8 }")
@@ -680,6 +683,29 @@ func (r *fileRewriter) output() []byte {
 	if len(tail) > 0 {
 		r.buf.open(len(r.src), "\n"+strings.Join(tail, "\n")+"\n")
 	}
+	// Which imports the inserted text uses is read off the text itself:
+	// a check may have been dropped after its operands were printed.
+	body := r.buf.bytes()
+	var imps []string
+	if bytes.Contains(body, []byte(rtName+".")) {
+		imps = append(imps, rtName+" "+strconv.Quote(runtimePath(r.cfg)))
+	}
+	if bytes.Contains(body, []byte(unsafeName+".")) {
+		imps = append(imps, unsafeName+` "unsafe"`)
+	}
+	if len(imps) > 0 {
+		// A separate import declaration on the line of the last
+		// one (or of the package clause): no line moves, and cgo's
+		// preamble stays attached to import "C".
+		end := r.file.Name.End()
+		for _, d := range r.file.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				end = g.End()
+			}
+		}
+		r.buf.open(r.off(end), "; import ("+strings.Join(imps, "; ")+")")
+		body = r.buf.bytes()
+	}
 	name := r.fset.File(r.file.Pos()).Name()
-	return append([]byte("//line "+name+":1:1\n"), r.buf.bytes()...)
+	return append([]byte("//line "+name+":1:1\n"), body...)
 }

@@ -112,3 +112,11 @@ func sideEffects(t *T, f func() *T) {
 	f().x = 1                   // want "warning"
 	t.kids[len(t.kids)-1].x = 2 // want "Read len(t.kids) 8" "Read t.kids 8" "Read t.kids[len(t.kids)-1] 8" "Write t.kids[len(t.kids)-1].x 8"
 }
+
+func varBlock(p *T) int {
+	var (
+		a = p.x     // want "Read p.x 8"
+		b = a + p.y // want "Read p.y 8"
+	)
+	return b
+}
