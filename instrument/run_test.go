@@ -152,4 +152,13 @@ func TestPositions(t *testing.T) {
 			t.Errorf("err %v, output:\n%s", err, out)
 		}
 	})
+
+	t.Run("allocs", func(t *testing.T) {
+		// The uninstrumented function allocates nothing (checked when
+		// this test was written with go run): neither may its rewrite.
+		out, err := exec.Command(bin, "allocs").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "allocs 0\n") {
+			t.Errorf("err %v, output:\n%s", err, out)
+		}
+	})
 }

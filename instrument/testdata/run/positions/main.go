@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"testing"
 
 	"github.com/gocsan/gocsan/report"
 	gocsanrt "github.com/gocsan/gocsan/runtime"
@@ -185,6 +186,39 @@ func order() {
 	fmt.Println("order", grown, conf.x)
 }
 
+type counter struct {
+	mu sync.Mutex
+	n  int
+	m  map[int]int
+	s  []int
+}
+
+func work(c *counter, wg *sync.WaitGroup) {
+	defer wg.Done()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	x := 0
+	p := &x // x is address-taken: its accesses are checked
+	*p = 1
+	for i := 0; i < len(c.s) && c.s[i] >= 0; i++ {
+		c.n += c.s[i]
+	}
+	c.m[1]++
+	c.n += x
+}
+
+// allocs measures the allocations of work: instrumentation must add none
+// (addresses are passed as uintptr, hooks and wrappers do not escape).
+func allocs() {
+	c := &counter{m: map[int]int{1: 0}, s: make([]int, 8)}
+	var wg sync.WaitGroup
+	n := testing.AllocsPerRun(100, func() {
+		wg.Add(1)
+		work(c, &wg)
+	})
+	fmt.Println("allocs", n)
+}
+
 func thisFile() string {
 	_, file, _, _ := runtime.Caller(0)
 	return file
@@ -204,5 +238,7 @@ func main() {
 		barriers()
 	case "order":
 		order()
+	case "allocs":
+		allocs()
 	}
 }
