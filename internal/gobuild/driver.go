@@ -19,6 +19,10 @@ import (
 // and returns the exit code: the go command's when it failed, 1 when it
 // succeeded but races were reported, 2 for a usage error.
 func Run(sub string, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		usage(sub, stderr)
+		return 0
+	}
 	inv, err := splitArgs(sub, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "gocsan %s: %v\n", sub, err)
@@ -259,4 +263,23 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// usage prints gocsan's own flags and the profiles; the go command's
+// flags are in "go help " + sub.
+func usage(sub string, w io.Writer) {
+	fmt.Fprintf(w, "usage: gocsan %s [gocsan flags] [go %s flags and arguments]\n\n", sub, sub)
+	fmt.Fprintf(w, "Runs go %s with gocsan's instrumentation; every argument that is not a\ngocsan flag goes to the go command (see 'go help %s').\n\ngocsan flags:\n", sub, sub)
+	names := make([]string, 0, len(gocsanFlags))
+	for n := range gocsanFlags {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  -%s\n\t%s\n", n, gocsanFlags[n])
+	}
+	fmt.Fprintf(w, "\nprofiles (GOCSAN fields of your own override them):\n")
+	for _, p := range Profiles {
+		fmt.Fprintf(w, "  %-8s GOCSAN=%q\n\t%s\n", p.Name, p.Options, p.Doc)
+	}
 }

@@ -196,3 +196,15 @@ func TestTestBinaryOf(t *testing.T) {
 		}
 	}
 }
+
+func TestUsage(t *testing.T) {
+	var b strings.Builder
+	if code := Run("test", []string{"-h"}, &b, &b); code != 0 {
+		t.Errorf("gocsan test -h: exit %d", code)
+	}
+	for _, want := range []string{"usage: gocsan test", "-instrument", "-profile", `GOCSAN="skip=50 delay=1ms"`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, b.String())
+		}
+	}
+}
