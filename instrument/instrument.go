@@ -172,6 +172,7 @@ func Package(cfg Config, files []string) (*Result, error) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: gocsan: package redeclares predeclared %s: package not instrumented", fset.Position(id.Pos()), id.Name))
 		return res, nil
 	}
+	var frs []*fileRewriter
 	for _, f := range asts {
 		if generatedByCgo(names[f]) {
 			// cgo's own glue (_cgo_gotypes.go, _cgo_import.go) calls
@@ -181,11 +182,18 @@ func Package(cfg Config, files []string) (*Result, error) {
 		}
 		fr := p.newFile(f, srcs[f])
 		fr.rewrite()
+		frs = append(frs, fr)
+	}
+	if len(frs) > 0 {
+		frs[0].declarePackageState()
+	}
+	for _, fr := range frs {
 		res.Warnings = append(res.Warnings, fr.warnings...)
 		res.sites = append(res.sites, fr.sites...)
 		if fr.buf.changed() {
-			res.Files[names[f]] = fr.output()
-			res.replaced[names[f]] = fr.buf.replacedRanges()
+			name := names[fr.file]
+			res.Files[name] = fr.output()
+			res.replaced[name] = fr.buf.replacedRanges()
 		}
 	}
 	sort.Strings(res.Warnings)

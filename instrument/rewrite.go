@@ -27,6 +27,12 @@ type pkgRewriter struct {
 	sizes  types.Sizes
 	lang   int // minor language version
 	shared map[*types.Var]bool
+
+	// Package-wide state of the inserted code, declared once, at the
+	// start of the package's first file (see declarePackageState).
+	numSites   int               // per-site sampling states used so far
+	classVars  map[string]string // lock class name -> package variable
+	classOrder []string
 }
 
 // A site is one inserted check, recorded for the tests.
@@ -45,12 +51,9 @@ type fileRewriter struct {
 	suffix string // makes per-file helper names unique in the package
 
 	usedRT, usedUnsafe, needMH, needID, needMin, needClose bool
-	numSites                                               int    // per-site sampling states used so far
 	exitKeep                                               string // "os.Exit" when calls were replaced
 
-	funcName   string            // enclosing function declaration, for lock classes
-	classVars  map[string]string // lock class name -> package variable
-	classOrder []string
+	funcName string // enclosing function declaration, for lock classes
 
 	ignoreLines map[int]bool // lines holding a //gocsan:ignore directive
 	warnings    []string
@@ -69,7 +72,6 @@ func (p *pkgRewriter) newFile(f *ast.File, src []byte) *fileRewriter {
 		suffix:      fmt.Sprintf("%08x", h.Sum32()),
 		ignoreLines: map[int]bool{},
 		warned:      map[string]bool{},
-		classVars:   map[string]string{},
 	}
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
@@ -89,7 +91,9 @@ func (r *fileRewriter) mhName() string    { return "__gocsan_mh_" + r.suffix }
 func (r *fileRewriter) idName() string    { return "__gocsan_id_" + r.suffix }
 func (r *fileRewriter) minName() string   { return "__gocsan_min_" + r.suffix }
 func (r *fileRewriter) closeName() string { return "__gocsan_close_" + r.suffix }
-func (r *fileRewriter) sitesName() string { return "__gocsan_sites_" + r.suffix }
+
+// sitesName is the package-wide array of per-site sampling states.
+func (r *fileRewriter) sitesName() string { return "__gocsan_sites" }
 
 func (r *fileRewriter) off(p token.Pos) int { return r.fset.File(p).Offset(p) }
 
@@ -655,6 +659,38 @@ func (r *fileRewriter) maybeExit(e ast.Expr, id *ast.Ident) {
 	r.buf.replace(r.off(e.Pos()), r.off(e.End()), rtName+".Exit"+r.lineDir(e.End()))
 }
 
+// declarePackageState declares the package-wide variables inserted code
+// uses (the sites array, the lock classes) at the start of this file, the
+// package's first: package variables are initialized in declaration order,
+// and a user variable whose initializer calls an instrumented function
+// now depends on them. Declared after it, they would hold it back and
+// change the package's initialization order.
+func (r *fileRewriter) declarePackageState() {
+	var decls []string
+	if r.numSites > 0 {
+		decls = append(decls, "var "+r.sitesName()+" ["+strconv.Itoa(r.numSites)+"]"+rtName+".Site")
+	}
+	for _, class := range r.classOrder {
+		decls = append(decls, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
+	}
+	if len(decls) == 0 {
+		return
+	}
+	r.buf.open(r.off(r.importsEnd()), "; "+strings.Join(decls, "; "))
+}
+
+// importsEnd is the end of the file's last import declaration, or of its
+// package clause: where inserted declarations go, on that line.
+func (r *fileRewriter) importsEnd() token.Pos {
+	end := r.file.Name.End()
+	for _, d := range r.file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			end = g.End()
+		}
+	}
+	return end
+}
+
 // output returns the rewritten file.
 func (r *fileRewriter) output() []byte {
 	var tail []string
@@ -663,12 +699,6 @@ func (r *fileRewriter) output() []byte {
 	}
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
-	}
-	if r.numSites > 0 {
-		tail = append(tail, "var "+r.sitesName()+" ["+strconv.Itoa(r.numSites)+"]"+rtName+".Site")
-	}
-	for _, class := range r.classOrder {
-		tail = append(tail, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
 	}
 	if r.needClose {
 		tail = append(tail, "func "+r.closeName()+"[C ~chan E | ~chan<- E, E any](c C) { "+rtName+".Release(); close(c) }")
@@ -697,13 +727,9 @@ func (r *fileRewriter) output() []byte {
 		// A separate import declaration on the line of the last
 		// one (or of the package clause): no line moves, and cgo's
 		// preamble stays attached to import "C".
-		end := r.file.Name.End()
-		for _, d := range r.file.Decls {
-			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-				end = g.End()
-			}
-		}
-		r.buf.open(r.off(end), "; import ("+strings.Join(imps, "; ")+")")
+		// Registered last but placed first at this offset: imports
+		// must precede the package state declared here.
+		r.buf.openSeq(0, r.off(r.importsEnd()), "; import ("+strings.Join(imps, "; ")+")")
 		body = r.buf.bytes()
 	}
 	name := r.fset.File(r.file.Pos()).Name()

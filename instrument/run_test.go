@@ -162,3 +162,17 @@ func TestPositions(t *testing.T) {
 		}
 	})
 }
+
+// TestInitOrder runs a rewritten two-file program whose variable
+// initialization order depends on what an instrumented function
+// references.
+func TestInitOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	bin := buildRewritten(t, "testdata/run/initorder")
+	out, err := exec.Command(bin).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "init order kept") {
+		t.Errorf("err %v, output:\n%s", err, out)
+	}
+}

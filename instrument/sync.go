@@ -206,12 +206,15 @@ func (r *fileRewriter) classOf(e ast.Expr) string {
 	return r.pkg.Path() + "." + r.funcName + "@" + fmt.Sprint(r.fset.Position(e.Pos()).Line)
 }
 
-// lockClassVar returns the per-file package variable holding the class.
+// lockClassVar returns the package variable holding the class.
 func (r *fileRewriter) lockClassVar(class string) string {
+	if r.classVars == nil {
+		r.classVars = map[string]string{}
+	}
 	if v, ok := r.classVars[class]; ok {
 		return v
 	}
-	v := fmt.Sprintf("__gocsan_lc_%s_%d", r.suffix, len(r.classVars))
+	v := fmt.Sprintf("__gocsan_lc_%d", len(r.classVars))
 	r.classVars[class] = v
 	r.classOrder = append(r.classOrder, class)
 	return v
