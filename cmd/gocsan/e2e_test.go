@@ -143,6 +143,7 @@ func readReports(t *testing.T, path string) []*report.Report {
 // deterministic: both sides of each race loop after a common start, so
 // one side's armed watchpoint is always hit by the other.
 func TestRacyCatalogue(t *testing.T) {
+	t.Parallel()
 	dir := abs(t, "../../testdata/racy")
 	cases := raceMarkers(t, dir)
 	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
@@ -312,6 +313,7 @@ func TestCache(t *testing.T) {
 // own tests: they must pass. A race whose both sides are inside btree is
 // then caught only because -instrument covers that dependency.
 func TestDependencies(t *testing.T) {
+	t.Parallel()
 	dir := abs(t, "testdata/deps")
 	deps := "github.com/google/btree,golang.org/x/sync/..."
 	out, code := gocsan(t, dir, nil, "test", "-count=1", "-instrument="+deps,
@@ -386,6 +388,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // packages of both are instrumented by default, so a race inside module b
 // is caught by a test in module a.
 func TestWorkspace(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"go.work":  "go 1.22\n\nuse (\n\t./a\n\t./b\n)\n",
@@ -437,6 +440,7 @@ func Race(n int) {
 // TestVendor runs gocsan in a module with a vendor directory: the
 // vendored btree is instrumented with -instrument and its race caught.
 func TestVendor(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	copyDir(t, abs(t, "testdata/deps"), dir)
 	cmd := exec.Command("go", "mod", "vendor")
@@ -460,5 +464,18 @@ func TestVendor(t *testing.T) {
 	}
 	if !vendored {
 		t.Errorf("no report in the vendored btree:\n%s", out)
+	}
+}
+
+// TestSelfHosting runs part of gocsan's own test suite instrumented by
+// gocsan: the report packages (report itself stays uninstrumented, as
+// the runtime imports it; its subpackages are instrumented), the build
+// driver and the rewriter. The runtime is resolved in this module, so the
+// test binaries link one copy of it.
+func TestSelfHosting(t *testing.T) {
+	t.Parallel()
+	out, code := gocsan(t, abs(t, "../.."), nil, "test", "-short", "-count=1", "./report/...", "./internal/...", "./instrument/...")
+	if code != 0 || strings.Contains(out, "FAIL") || !strings.Contains(out, "ok  \tgithub.com/gocsan/gocsan/report/sarif") {
+		t.Errorf("gocsan test on gocsan's own packages: exit %d\n%s", code, out)
 	}
 }
