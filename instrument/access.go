@@ -50,6 +50,10 @@ type collector struct {
 	// atomics) happen later, so they are not checked here.
 	deferred bool
 	isDefer  bool // deferred by a defer (not go) statement
+	// guard, when set, is the condition under which the next check's
+	// address can be computed without panicking (pointers non-nil,
+	// indexes in range); addRaw consumes it.
+	guard string
 }
 
 func (r *fileRewriter) collector() *collector { return &collector{r: r, seq: r.buf.reserve()} }
@@ -288,6 +292,7 @@ func (c *collector) emitLoc(e ast.Expr, kind accessKind, size string, isRange bo
 		c.r.warn(pos, "access through an operand with side effects or spanning lines is not instrumented")
 		return
 	}
+	c.guard = c.r.guardOf(e)
 	c.add(kind, isRange, addr+", "+size, c.r.text(e)+" "+size, pos)
 }
 
@@ -298,6 +303,8 @@ func (c *collector) add(kind accessKind, isRange bool, args, what string, pos to
 }
 
 func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
+	guard := c.guard
+	c.guard = ""
 	key := name + "(" + args + ")"
 	for _, k := range c.checks {
 		if k.key == key {
@@ -307,6 +314,17 @@ func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
 		}
 	}
 	stmt, boolean := c.r.hookCall(name, args)
+	if guard != "" {
+		// The check never panics where the access itself would:
+		// the access panics at its own place in the statement,
+		// after what the language says comes before it.
+		stmt = "if " + guard + " { " + stmt + " }"
+		if strings.HasPrefix(boolean, "func() bool {") {
+			boolean = "func() bool { " + stmt + "; return true }()"
+		} else {
+			boolean = "(!(" + guard + ") || " + boolean + ")"
+		}
+	}
 	c.checks = append(c.checks, check{key: key, stmt: stmt, boolean: boolean, pos: pos, desc: desc})
 }
 
@@ -400,6 +418,7 @@ func (c *collector) mapAccess(m ast.Expr, kind accessKind, pos token.Pos) {
 	}
 	c.r.needMH = true
 	c.r.usedUnsafe = true
+	c.guard = c.r.guardOf(m)
 	c.add(kind, false, c.r.mhName()+"("+sitePlaceholder+", *(*uintptr)("+unsafeName+".Pointer("+ptr+")))", "map "+c.r.text(m)+" 8", pos)
 }
 
@@ -454,5 +473,6 @@ func (c *collector) deref(p ast.Expr, kind accessKind, pos token.Pos) {
 	if !ok {
 		return
 	}
+	c.guard = c.r.guardPtr(p)
 	c.add(kind, isRange, "uintptr("+unsafeName+".Pointer("+ptext+")), "+size, "*"+ptext+" "+size, pos)
 }

@@ -138,6 +138,7 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 		size = "uintptr(len(" + st + "))*" + elem
 	}
 	c.r.usedUnsafe = true
+	c.guard = c.r.guardOf(s)
 	c.add(kind, true, c.r.sliceData(st)+", "+size, st+"[:]", s.Pos())
 }
 
@@ -249,6 +250,7 @@ func (c *collector) lenWord(x ast.Expr, name string) {
 		off = 2 * word
 	}
 	size := strconv.FormatInt(word, 10)
+	c.guard = c.r.guardOf(x)
 	c.add(kRead, false, addr+"+"+strconv.FormatInt(off, 10)+", "+size, name+"("+c.r.text(x)+") "+size, x.Pos())
 }
 
@@ -309,6 +311,9 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 	write, _ := c.r.hookCall("WriteRange", data+"+uintptr(len("+st+"))*"+elem+", uintptr("+n+")*"+elem)
 	read, _ := c.r.hookCall("ReadRange", data+", uintptr(len("+st+"))*"+elem)
 	stmt := "if len(" + st + ")+" + n + " <= cap(" + st + ") { " + write + " } else { " + read + " }"
+	if g := c.r.guardOf(s); g != "" {
+		stmt = "if " + g + " { " + stmt + " }"
+	}
 	c.addStmt(stmt, "Append "+st, e.Pos())
 }
 
@@ -342,10 +347,13 @@ func (c *collector) copyEffect(dst, src ast.Expr) {
 	c.r.needMin = true
 	n := "uintptr(" + c.r.minName() + "(len(" + dt + "), len(" + srt + ")))*" + elem
 	c.r.usedUnsafe = true
+	guard := joinGuards(c.r.guardOf(dst), c.r.guardOf(src))
+	c.guard = guard
 	c.add(kWrite, true, c.r.sliceData(dt)+", "+n, dt+"[:]", dst.Pos())
 	if b, ok := coreType(c.r.info.TypeOf(src)).(*types.Basic); ok && b.Info()&types.IsString != 0 {
 		return
 	}
+	c.guard = guard
 	c.add(kRead, true, c.r.sliceData(srt)+", "+n, srt+"[:]", src.Pos())
 }
 
@@ -388,6 +396,7 @@ func (c *collector) atomicCall(e *ast.CallExpr, fn *types.Func) bool {
 		if strings.HasPrefix(pp, "&") {
 			what = pp[1:]
 		}
+		c.guard = c.r.guardPtr(p)
 		c.add(kind, false, "uintptr("+unsafeName+".Pointer("+pp+")), "+size, what+" "+size, e.Pos())
 		return true
 	}
@@ -431,6 +440,11 @@ func (c *collector) atomicCall(e *ast.CallExpr, fn *types.Func) bool {
 		return true
 	}
 	c.r.usedUnsafe = true
+	if isPointer(c.r.info.TypeOf(sx.X)) {
+		c.guard = c.r.guardPtr(sx.X)
+	} else {
+		c.guard = c.r.guardOf(sx.X)
+	}
 	c.add(kind, false, "uintptr("+unsafeName+".Pointer("+target+")), "+size, c.r.text(sx.X)+" "+size, e.Pos())
 	return true
 }

@@ -78,7 +78,12 @@ func TestGoTestCorpus(t *testing.T) {
 	}
 	pass, races := 0, 0
 	for name, f := range origs {
-		cmd := exec.Command(filepath.Join(mod, "bin", name))
+		bin := filepath.Join(mod, "bin", name)
+		if _, err := os.Stat(bin); err != nil {
+			delete(origs, name) // excluded by its build constraints
+			continue
+		}
+		cmd := exec.Command(bin)
 		cmd.Dir = filepath.Dir(f)
 		out, err := cmd.CombinedOutput()
 		var ee *exec.ExitError

@@ -223,3 +223,120 @@ func (r *fileRewriter) addrText(e ast.Expr) (string, bool) {
 	r.usedUnsafe = true
 	return "uintptr(" + unsafeName + ".Pointer(" + p + "))", true
 }
+
+// guardOf returns the condition ("" if none is needed) under which the
+// address of the addressable expression e can be computed without a
+// panic: every pointer followed is non-nil, every index is in range.
+// Checks are evaluated before the access (and, for statements, before
+// the statement), so an address that panics would change what runs: a
+// tuple assignment whose second target panics still performs the first.
+func (r *fileRewriter) guardOf(e ast.Expr) string {
+	var gs []string
+	r.guards(e, &gs)
+	return joinGuards(gs...)
+}
+
+// guardPtr is guardOf for *p.
+func (r *fileRewriter) guardPtr(p ast.Expr) string {
+	var gs []string
+	r.guards(p, &gs)
+	if t, ok := r.exprText(p); ok {
+		gs = append(gs, t+" != nil")
+	}
+	return joinGuards(gs...)
+}
+
+// guardOfRecv is the guard of a method receiver: the pointer if x is one,
+// x's address otherwise.
+func (r *fileRewriter) guardOfRecv(x ast.Expr) string {
+	if isPointer(r.info.TypeOf(x)) {
+		return r.guardPtr(x)
+	}
+	return r.guardOf(x)
+}
+
+func (r *fileRewriter) guards(e ast.Expr, gs *[]string) {
+	switch x := unparen(e).(type) {
+	case *ast.SelectorExpr:
+		sel := r.info.Selections[x]
+		if sel == nil {
+			return
+		}
+		r.guards(x.X, gs)
+		text, ok := r.exprText(x.X)
+		if !ok {
+			return
+		}
+		t := r.info.TypeOf(x.X)
+		if isPointer(t) {
+			*gs = append(*gs, text+" != nil")
+		}
+		// Pointers embedded on the path to a promoted field.
+		idx := sel.Index()
+		for _, i := range idx[:len(idx)-1] {
+			st, ok := deref(t).Underlying().(*types.Struct)
+			if !ok {
+				return
+			}
+			f := st.Field(i)
+			text += "." + f.Name()
+			t = f.Type()
+			if isPointer(t) {
+				*gs = append(*gs, text+" != nil")
+			}
+		}
+	case *ast.StarExpr:
+		r.guards(x.X, gs)
+		if text, ok := r.exprText(x.X); ok {
+			*gs = append(*gs, text+" != nil")
+		}
+	case *ast.IndexExpr:
+		r.guards(x.X, gs)
+		xt, ok1 := r.exprText(x.X)
+		it, ok2 := r.exprText(x.Index)
+		if !ok1 || !ok2 {
+			return
+		}
+		constIndex := false
+		if tv, ok := r.info.Types[x.Index]; ok && tv.Value != nil {
+			constIndex = true
+		}
+		// One unsigned comparison covers both bounds, for index
+		// operands of any integer type.
+		inRange := "uint64(" + it + ") < uint64(len(" + xt + "))"
+		switch coreType(r.info.TypeOf(x.X)).(type) {
+		case *types.Slice:
+			*gs = append(*gs, inRange)
+		case *types.Array:
+			if !constIndex {
+				*gs = append(*gs, inRange)
+			}
+		case *types.Pointer:
+			*gs = append(*gs, xt+" != nil")
+			if !constIndex {
+				*gs = append(*gs, inRange)
+			}
+		}
+	case *ast.CallExpr:
+		// A conversion: guard its operand.
+		if len(x.Args) == 1 {
+			if tv, ok := r.info.Types[x.Fun]; ok && tv.IsType() {
+				r.guards(x.Args[0], gs)
+			}
+		}
+	}
+}
+
+// joinGuards joins conditions with &&, dropping empty and repeated ones.
+func joinGuards(gs ...string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, g := range gs {
+		if g == "" || seen[g] {
+			continue
+		}
+		seen[g] = true
+		out = append(out, g)
+	}
+	return strings.Join(out, " && ")
+}

@@ -210,7 +210,7 @@ func shadowsUniverse(info *types.Info) *ast.Ident {
 	var found *ast.Ident
 	for id := range info.Defs {
 		switch id.Name {
-		case "uintptr", "len", "cap", "bool", "true", "int", "any":
+		case "uintptr", "uint64", "len", "cap", "bool", "true", "int", "any", "nil":
 			if found == nil || id.Pos() < found.Pos() {
 				found = id
 			}

@@ -73,9 +73,11 @@ func (c *collector) syncCall(e *ast.CallExpr, fn *types.Func, sx *ast.SelectorEx
 		if c.deferred {
 			return true
 		}
+		c.guard = r.guardOfRecv(sx.X)
 		c.addRaw(fn.Name(), addr+", "+r.lockClassVar(class), fn.Name()+" "+class, e.Pos())
 	case "Unlock", "RUnlock":
 		if !c.deferred {
+			c.guard = r.guardOfRecv(sx.X)
 			c.addRaw(fn.Name(), addr, fn.Name(), e.Pos())
 			return true
 		}
