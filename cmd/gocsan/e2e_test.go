@@ -479,3 +479,16 @@ func TestSelfHosting(t *testing.T) {
 		t.Errorf("gocsan test on gocsan's own packages: exit %d\n%s", code, out)
 	}
 }
+
+// TestCover runs with -cover: the test main the cover tool rewrites is
+// still wrapped (the racy test fails), and the coverage counters, which
+// gocsan switches to atomic mode, cause no reports in the race-free tests.
+func TestCover(t *testing.T) {
+	dir := abs(t, "../../testdata/racy")
+	env := []string{"GOCSAN=skip=1 delay=1ms"}
+	out, code := gocsan(t, dir, env, "test", "-profile=ci", "-count=1", "-cover", "-run", "TestSafe|TestRacyField", ".")
+	if code != 1 || !strings.Contains(out, "--- FAIL: TestRacyField") || strings.Contains(out, "--- FAIL: TestSafe") ||
+		!strings.Contains(out, "coverage: ") {
+		t.Errorf("gocsan test -cover: exit %d, want 1 with TestRacyField failing alone and a coverage line:\n%s", code, out)
+	}
+}

@@ -151,6 +151,12 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		goArgs = append(goArgs, "-C", inv.dir)
 	}
 	goArgs = append(goArgs, "-toolexec="+toolexec)
+	if inv.cover && !inv.coverMode {
+		// The default "set" mode updates the coverage counters with plain
+		// writes from every goroutine, which gocsan would rightly report;
+		// go test -race switches to atomic counters for the same reason.
+		goArgs = append(goArgs, "-covermode=atomic")
+	}
 	goArgs = append(goArgs, withoutC(inv.goArgs)...)
 	cmd := exec.Command(goBin, goArgs...)
 	cmd.Env = env

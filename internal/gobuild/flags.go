@@ -58,6 +58,9 @@ type invocation struct {
 	forward []string          // the forwarded build flags, as -name=value
 	dir     string            // -C value
 	json    bool              // go test -json: keep stdout clean
+	// cover is set when coverage is asked for and coverMode when its
+	// mode is given.
+	cover, coverMode bool
 }
 
 // splitArgs separates gocsan's flags from the go command's. Flags are
@@ -107,6 +110,10 @@ func splitArgs(sub string, args []string) (*invocation, error) {
 			inv.dir = value
 		case name == "json" && (!hasValue || value == "true"):
 			inv.json = true
+		case name == "cover" || name == "coverpkg" || name == "coverprofile":
+			inv.cover = inv.cover || !hasValue || value != "false"
+		case name == "covermode":
+			inv.coverMode = true
 		case forwardedFlags[name]:
 			if hasValue {
 				inv.forward = append(inv.forward, "-"+name+"="+value)

@@ -155,6 +155,21 @@ func testBinaryOf() string {
 	return ""
 }
 
+// testmainFile returns the generated test main among the files of the
+// test binary's main package (path "p.test"): _testmain.go, or with
+// -cover, the cover tool's _testmain.cover.go beside covervars.go.
+func testmainFile(path string, files []string) string {
+	if !strings.HasSuffix(path, ".test") {
+		return ""
+	}
+	for _, f := range files {
+		if b := filepath.Base(f); b == "_testmain.go" || b == "_testmain.cover.go" {
+			return f
+		}
+	}
+	return ""
+}
+
 // compileArgs returns the compile command line with the package's files
 // replaced by their instrumented versions when the package is selected,
 // and with the runtime added to its importcfg.
@@ -187,16 +202,16 @@ func compileArgs(args []string, cfg *Config, rw Rewriter) ([]string, error) {
 	}
 	changed := map[string][]byte{}
 	var warnings []string
-	if strings.HasSuffix(path, ".test") && len(files) == 1 && filepath.Base(files[0]) == "_testmain.go" {
-		src, err := os.ReadFile(files[0])
+	if tm := testmainFile(path, files); tm != "" {
+		src, err := os.ReadFile(tm)
 		if err != nil {
 			return nil, err
 		}
-		nsrc, err := rewriteTestmain(files[0], src)
+		nsrc, err := rewriteTestmain(tm, src)
 		if err != nil {
 			return nil, err
 		}
-		changed[files[0]] = nsrc
+		changed[tm] = nsrc
 	} else if rw != nil && (cfg.selected(path) || cfg.selected(strings.TrimSuffix(path, "_test"))) {
 		lang := flagValue(args, "lang")
 		var err error

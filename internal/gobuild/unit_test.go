@@ -25,6 +25,23 @@ func TestSplitArgs(t *testing.T) {
 	if !inv.json {
 		t.Error("-json not noticed")
 	}
+	if inv.cover {
+		t.Error("coverage noticed where there is none")
+	}
+	for args, want := range map[string][2]bool{
+		"-cover":                         {true, false},
+		"-coverprofile c.out":            {true, false},
+		"-coverpkg=./... -covermode=set": {true, true},
+		"-cover=false":                   {false, false},
+	} {
+		inv, err := splitArgs("test", strings.Fields(args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := [2]bool{inv.cover, inv.coverMode}; got != want {
+			t.Errorf("%s: cover, covermode = %v, want %v", args, got, want)
+		}
+	}
 
 	// For run, the first non-flag is the package and the rest belong to
 	// the program, even when they look like gocsan's flags.
