@@ -176,10 +176,14 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 	if inv.json {
 		out = stderr
 	}
-	races, err := printReports(out, stderr, jsonPath, jsonOffset)
+	unique, err := printReports(out, stderr, jsonPath, jsonOffset)
 	if err != nil {
 		return 1, err
 	}
+	if err := writeOutputs(inv.gocsan, unique); err != nil {
+		return 1, err
+	}
+	races := len(unique)
 	if code == 0 && races > 0 {
 		code = 1
 	}
@@ -223,18 +227,18 @@ func quoteArg(s string) string {
 
 // printReports reads the reports the run's processes appended to path,
 // from offset on, prints each distinct one once and a summary line, and
-// returns how many distinct reports there were.
-func printReports(out, errw io.Writer, path string, offset int64) (int, error) {
+// returns the distinct reports.
+func printReports(out, errw io.Writer, path string, offset int64) ([]*report.Report, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
+		return nil, nil
 	}
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if _, err := f.Seek(offset, io.SeekStart); err != nil {
 		f.Close()
-		return 0, err
+		return nil, err
 	}
 	reports, errs := report.ReadJSON(f, path)
 	f.Close()
@@ -242,13 +246,13 @@ func printReports(out, errw io.Writer, path string, offset int64) (int, error) {
 		fmt.Fprintf(errw, "gocsan: warning: %v\n", e)
 	}
 	if len(reports) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	unique, counts := report.Dedup(reports)
 	pkgs := map[string]bool{}
 	for i, r := range unique {
 		if err := report.WriteText(out, r); err != nil {
-			return 0, err
+			return nil, err
 		}
 		if counts[i] > 1 {
 			fmt.Fprintf(out, "(reported %d times)\n", counts[i])
@@ -261,7 +265,7 @@ func printReports(out, errw io.Writer, path string, offset int64) (int, error) {
 	}
 	sort.Strings(names)
 	fmt.Fprintf(out, "gocsan: %s in %s (%s)\n", plural(len(unique), "race"), plural(len(pkgs), "package"), strings.Join(names, ", "))
-	return len(unique), nil
+	return unique, nil
 }
 
 func plural(n int, word string) string {

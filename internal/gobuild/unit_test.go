@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gocsan/gocsan/report"
 )
 
 func TestSplitArgs(t *testing.T) {
@@ -223,5 +225,35 @@ func TestUsage(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	var got []string
+	RegisterOutput(Output{Flag: "testsink", Usage: "test only", Write: func(v string, rs []*report.Report) error {
+		for _, r := range rs {
+			got = append(got, v+":"+r.Title)
+		}
+		return nil
+	}})
+	defer func() {
+		outputs.Lock()
+		outputs.list = outputs.list[:len(outputs.list)-1]
+		outputs.Unlock()
+		delete(gocsanFlags, "testsink")
+	}()
+	inv, err := splitArgs("test", []string{"-testsink=f.out", "./..."})
+	if err != nil || inv.gocsan["testsink"] != "f.out" {
+		t.Fatalf("splitArgs: %v %v", inv, err)
+	}
+	rs := []*report.Report{{Title: "a"}, {Title: "b"}}
+	if err := writeOutputs(inv.gocsan, rs); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"f.out:a", "f.out:b"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("output got %q, want %q", got, want)
+	}
+	if err := writeOutputs(map[string]string{}, rs); err != nil || len(got) != 2 {
+		t.Errorf("output written without its flag")
 	}
 }
