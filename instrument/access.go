@@ -289,7 +289,7 @@ func (c *collector) loc(e ast.Expr, kind accessKind) {
 func (c *collector) emitLoc(e ast.Expr, kind accessKind, size string, isRange bool, pos token.Pos) {
 	addr, ok := c.r.addrText(e)
 	if !ok {
-		c.r.warn(pos, "access through an operand with side effects or spanning lines is not instrumented")
+		c.r.warn(pos, "access through an operand with side effects, spanning lines or too long is not instrumented")
 		return
 	}
 	c.guard = c.r.guardOf(e)
@@ -305,6 +305,10 @@ func (c *collector) add(kind accessKind, isRange bool, args, what string, pos to
 func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
 	guard := c.guard
 	c.guard = ""
+	if tooGuarded(guard) {
+		c.r.warn(pos, "access through a chain of pointers and indexes too long to instrument")
+		return
+	}
 	key := name + "(" + args + ")"
 	for _, k := range c.checks {
 		if k.key == key {

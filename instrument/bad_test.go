@@ -64,3 +64,30 @@ func TestCgo(t *testing.T) {
 	goCmd(t, "vet", "-overlay", ov, "./"+dir)
 	goCmd(t, "test", "-count=1", "-overlay", ov, "./"+dir)
 }
+
+// TestDeepChainBounded rewrites a 252-level index chain (after Go's
+// test/fixedbugs/issue29312.go): the inserted text must stay bounded
+// instead of growing with the cube of the depth, and the deep levels are
+// left uninstrumented with warnings.
+func TestDeepChainBounded(t *testing.T) {
+	const depth = 252
+	src := "package deep\n\nfunc f(s " + strings.Repeat("[]", depth) + "*int) int {\n\treturn *s" + strings.Repeat("[0]", depth) + "\n}\n"
+	name := filepath.Join(t.TempDir(), "deep.go")
+	if err := os.WriteFile(name, []byte(src), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Package(Config{}, []string{name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := res.Files[name]
+	if len(out) > 20*len(src) {
+		t.Errorf("rewritten file is %d bytes for %d of source", len(out), len(src))
+	}
+	if len(res.Warnings) == 0 {
+		t.Error("no warning for the levels left uninstrumented")
+	}
+	if !strings.Contains(string(out), "__gocsan.ReadAt(") {
+		t.Error("shallow levels not instrumented")
+	}
+}

@@ -241,7 +241,7 @@ func (c *collector) lenWord(x ast.Expr, name string) {
 	}
 	addr, ok := c.r.addrText(x)
 	if !ok {
-		c.r.warn(x.Pos(), "access through an operand with side effects or spanning lines is not instrumented")
+		c.r.warn(x.Pos(), "access through an operand with side effects, spanning lines or too long is not instrumented")
 		return
 	}
 	word := c.r.sizes.Sizeof(types.Typ[types.Uintptr])

@@ -169,7 +169,18 @@ func (r *fileRewriter) pure(e ast.Expr) bool {
 	return false
 }
 
-// exprText prints e on one line. It fails for raw strings spanning lines.
+// Limits on what one check may repeat of the source: an address expression
+// is printed in the check and its guard, and each level of a chain like
+// a[0][0]...[0] gets checks of its own, so the inserted text grows with
+// the square of the chain's length (Go's test/fixedbugs/issue29312.go,
+// 252 levels, made the compiler use gigabytes). Real code stays far below.
+const (
+	maxExprText = 200
+	maxGuards   = 12
+)
+
+// exprText prints e on one line. It fails for raw strings spanning lines
+// and for texts longer than maxExprText.
 func (r *fileRewriter) exprText(e ast.Expr) (string, bool) {
 	var buf bytes.Buffer
 	if err := printer.Fprint(&buf, r.fset, e); err != nil {
@@ -185,6 +196,9 @@ func (r *fileRewriter) exprText(e ast.Expr) (string, bool) {
 			lines[i] = strings.TrimSpace(lines[i])
 		}
 		s = strings.Join(lines, " ")
+	}
+	if len(s) > maxExprText {
+		return "", false
 	}
 	return s, true
 }
@@ -235,6 +249,9 @@ func (r *fileRewriter) guardOf(e ast.Expr) string {
 	r.guards(e, &gs)
 	return joinGuards(gs...)
 }
+
+// tooGuarded reports whether a guard has more terms than maxGuards.
+func tooGuarded(g string) bool { return strings.Count(g, " && ") >= maxGuards }
 
 // guardPtr is guardOf for *p.
 func (r *fileRewriter) guardPtr(p ast.Expr) string {
