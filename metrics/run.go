@@ -3,6 +3,8 @@ package metrics
 import (
 	"runtime/debug"
 
+	"github.com/gocsan/gocsan/runtime/statsfile"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -13,8 +15,8 @@ import (
 func NewRunCollector(dir string) prometheus.Collector {
 	return &runCollector{
 		stats: NewStatsCollector(func() (map[string]int64, error) {
-			procs, err := readStatsDir(dir)
-			return sumStats(procs), err
+			procs, err := statsfile.ReadDir(dir)
+			return statsfile.Sum(procs), err
 		}),
 		processes: prometheus.NewDesc("gocsan_processes", "Instrumented processes that kept counters in the run directory, running or exited.", nil, nil),
 		dir:       dir,
@@ -38,7 +40,7 @@ func (c *runCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	c.stats.Collect(ch)
 	c.reports.Collect(ch)
-	procs, _ := readStatsDir(c.dir) // errors are reported by stats
+	procs, _ := statsfile.ReadDir(c.dir) // errors are reported by stats
 	ch <- prometheus.MustNewConstMetric(c.processes, prometheus.GaugeValue, float64(len(procs)))
 }
 

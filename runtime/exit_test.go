@@ -9,6 +9,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	rt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/statsfile"
 )
 
 // raceThen is the child side of TestReportSurvivesExit: it races until a
@@ -70,7 +71,7 @@ func TestReportSurvivesExit(t *testing.T) {
 				t.Errorf("no text report on stderr:\n%s", out)
 			}
 			// The counters survive the process in its stats file.
-			procs, err := rt.ReadStatsDir(statsDir)
+			procs, err := statsfile.ReadDir(statsDir)
 			if err != nil || len(procs) != 1 {
 				t.Fatalf("stats dir: %d processes, %v", len(procs), err)
 			}

@@ -26,7 +26,3 @@ func mapStatsFile(path string, size int) ([]byte, error) {
 func countersAt(mem []byte) *counterArray {
 	return (*counterArray)(unsafe.Pointer(&mem[0]))
 }
-
-func processAlive(pid int) bool {
-	return pid > 0 && syscall.Kill(pid, 0) == nil
-}
