@@ -333,8 +333,9 @@ func TestDependencies(t *testing.T) {
 		t.Logf("output:\n%s", out)
 	}
 
+	// Offline from here on: everything is in the module cache now.
 	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
-	env := []string{"GOCSAN=skip=1 delay=1ms json_path=" + jsonPath}
+	env := []string{"GOCSAN=skip=1 delay=1ms json_path=" + jsonPath, "GOPROXY=off"}
 	out, code = gocsan(t, dir, env, "test", "-count=1", "-instrument="+depsPatterns, "./racybtree")
 	if code != 1 {
 		t.Errorf("racybtree: exit %d, want 1\n%s", code, out)
@@ -495,5 +496,17 @@ func TestCover(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "--- FAIL: TestRacyField") || strings.Contains(out, "--- FAIL: TestSafe") ||
 		!strings.Contains(out, "coverage: ") {
 		t.Errorf("gocsan test -cover: exit %d, want 1 with TestRacyField failing alone and a coverage line:\n%s", code, out)
+	}
+}
+
+// TestBrokenPackage checks that a package that does not compile shows
+// the compiler's own error at the original file and line, with gocsan's
+// one warning that it was left uninstrumented.
+func TestBrokenPackage(t *testing.T) {
+	dir := abs(t, "../../testdata/racy")
+	out, code := gocsan(t, dir, nil, "test", "-count=1", "./broken")
+	if code == 0 || !strings.Contains(out, "broken/broken.go:7:9: cannot use \"forty-two\"") ||
+		strings.Count(out, "gocsan: warning: example.com/racy/broken left uninstrumented") != 1 {
+		t.Errorf("gocsan test ./broken: exit %d, want the compiler's error at broken.go:7:9 and one warning:\n%s", code, out)
 	}
 }
