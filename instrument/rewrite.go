@@ -55,7 +55,10 @@ type fileRewriter struct {
 
 	funcName string // enclosing function declaration, for lock classes
 
-	ignoreLines map[int]bool // lines holding a //gocsan:ignore directive
+	// ignoreLines maps the lines whose statements a //gocsan:ignore
+	// directive excludes: the line after a directive on a line of its
+	// own, the directive's line when it trails code.
+	ignoreLines map[int]bool
 	warnings    []string
 	warned      map[string]bool
 	sites       []site
@@ -76,7 +79,13 @@ func (p *pkgRewriter) newFile(f *ast.File, src []byte) *fileRewriter {
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			if isDirective(c.Text, "//gocsan:ignore") {
-				r.ignoreLines[p.fset.PositionFor(c.Pos(), false).Line] = true
+				pos := p.fset.PositionFor(c.Pos(), false)
+				lineStart := pos.Offset - (pos.Column - 1)
+				if strings.TrimSpace(string(src[lineStart:pos.Offset])) == "" {
+					r.ignoreLines[pos.Line+1] = true
+				} else {
+					r.ignoreLines[pos.Line] = true
+				}
 			}
 		}
 	}
@@ -190,9 +199,9 @@ func (r *fileRewriter) list(list []ast.Stmt) {
 }
 
 // ignored reports whether a //gocsan:ignore directive on the line before
-// s excludes it.
+// s, or trailing the line s starts on, excludes it.
 func (r *fileRewriter) ignored(s ast.Stmt) bool {
-	return r.ignoreLines[r.fset.PositionFor(s.Pos(), false).Line-1]
+	return r.ignoreLines[r.fset.PositionFor(s.Pos(), false).Line]
 }
 
 // stmt instruments a statement of a statement list.

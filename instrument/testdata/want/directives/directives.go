@@ -17,6 +17,8 @@ func partly() {
 	//gocsan:ignore
 	g = 4
 	g = 5 // want "Write g 8"
+	g = 7 //gocsan:ignore
+	g = 8 // want "Write g 8"
 }
 
 func exit() {
