@@ -41,6 +41,7 @@ var (
 	external  = flag.Bool("external", false, "also run benchmarks of published modules (bench/external, fetched through the module proxy)")
 	detect    = flag.Int("detect", 0, "runs of testdata/racy per configuration for detection power (0: skip)")
 	only      = flag.String("bench", ".", "-test.bench filter")
+	extraOpt  = flag.String("gocsan", "", "GOCSAN fields added after each profile's, to try settings")
 )
 
 type config struct {
@@ -92,7 +93,7 @@ func main() {
 	}
 	for i := range configs {
 		if configs[i].gocsan != "" {
-			configs[i].options = profileOptions(configs[i].gocsan)
+			configs[i].options = strings.TrimSpace(profileOptions(configs[i].gocsan) + " " + *extraOpt)
 		}
 	}
 	fmt.Printf("gocsan bench, %s, GOMAXPROCS list %s, %d runs of -benchtime=%s each\n", time.Now().Format(time.RFC3339), *cpus, *runs, *benchtime)
