@@ -20,7 +20,7 @@ type Output struct {
 	Write func(value string, reports []*report.Report) error
 }
 
-var outputs struct {
+var registered struct {
 	sync.Mutex
 	list []Output
 }
@@ -28,20 +28,20 @@ var outputs struct {
 // RegisterOutput adds o; call it from an init function. It panics on a
 // flag name already taken, a programming error.
 func RegisterOutput(o Output) {
-	outputs.Lock()
-	defer outputs.Unlock()
+	registered.Lock()
+	defer registered.Unlock()
 	if _, dup := gocsanFlags[o.Flag]; dup {
 		panic("gobuild: duplicate gocsan flag -" + o.Flag)
 	}
 	gocsanFlags[o.Flag] = o.Usage
-	outputs.list = append(outputs.list, o)
+	registered.list = append(registered.list, o)
 }
 
 // writeOutputs calls each registered output whose flag was given.
 func writeOutputs(flags map[string]string, reports []*report.Report) error {
-	outputs.Lock()
-	list := append([]Output(nil), outputs.list...)
-	outputs.Unlock()
+	registered.Lock()
+	list := append([]Output(nil), registered.list...)
+	registered.Unlock()
 	for _, o := range list {
 		v, ok := flags[o.Flag]
 		if !ok {

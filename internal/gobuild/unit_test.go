@@ -237,9 +237,9 @@ func TestOutputs(t *testing.T) {
 		return nil
 	}})
 	defer func() {
-		outputs.Lock()
-		outputs.list = outputs.list[:len(outputs.list)-1]
-		outputs.Unlock()
+		registered.Lock()
+		registered.list = registered.list[:len(registered.list)-1]
+		registered.Unlock()
 		delete(gocsanFlags, "testsink")
 	}()
 	inv, err := splitArgs("test", []string{"-testsink=f.out", "./..."})
