@@ -114,6 +114,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 	env := setEnv(os.Environ(), ConfigEnv, cfgFile)
 	var jsonPath string
 	var jsonOffset int64
+	ci := &ciRun{inv: inv, stdout: stdout, stderr: stderr}
 	if sub != "build" {
 		// Every process of the run appends its reports to one file. Its
 		// path is stable for the same command in the same directory:
@@ -127,7 +128,10 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		}
 		jsonPath = filepath.Join(runDir, "reports.jsonl")
 		textPath := filepath.Join(runDir, "reports.txt")
-		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + textPath, userOpts}
+		if ci, err = startCI(sub, inv, runDir, jsonPath, dir, stdout, stderr); err != nil {
+			return 2, err
+		}
+		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + textPath, ci.layer, userOpts}
 		for _, f := range []string{jsonPath, textPath} {
 			if err := os.Truncate(f, 0); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return 1, err
@@ -151,6 +155,9 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		goArgs = append(goArgs, "-C", inv.dir)
 	}
 	goArgs = append(goArgs, "-toolexec="+toolexec)
+	if ci.addJSON {
+		goArgs = append(goArgs, "-json")
+	}
 	if inv.cover && !inv.coverMode {
 		// The default "set" mode updates the coverage counters with plain
 		// writes from every goroutine, which gocsan would rightly report;
@@ -160,7 +167,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 	goArgs = append(goArgs, withoutC(inv.goArgs)...)
 	cmd := exec.Command(goBin, goArgs...)
 	cmd.Env = env
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, ci.goStdout(), stderr
 	code := 0
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
@@ -181,6 +188,9 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		return 1, err
 	}
 	if err := writeOutputs(inv.gocsan, unique); err != nil {
+		return 1, err
+	}
+	if err := ci.finish(unique); err != nil {
 		return 1, err
 	}
 	races := len(unique)
