@@ -163,6 +163,7 @@ func isReorderedDataRace(r *report.Report) bool {
 	}
 	w, rd := r.Accesses[1], r.Accesses[0]
 	return w.TypeString() == "write (reordered)" && shortFn(w.Top().Function) == "publishPlainFlag" &&
+		w.ReorderedTo != nil && shortFn(w.ReorderedTo.Function) == "publishPlainFlag" && w.ReorderedTo.Line > w.Top().Line &&
 		rd.TypeString() == "read" && shortFn(rd.Top().Function) == "consumeData"
 }
 
@@ -430,5 +431,32 @@ func BenchmarkLockUnlock(b *testing.B) {
 				m.Unlock()
 			}
 		})
+	}
+}
+
+//go:noinline
+func writeDataOnly(h *handoff) {
+	rt.Write(addr(&h.data), 8)
+	atomic.StoreInt64(&h.data, 42)
+}
+
+// A reordered access stays in flight only until the function that made it
+// returns (KCSAN's function-scope limit): callers may synchronize in ways
+// gocsan cannot see.
+func TestReorderScopeEndsAtReturn(t *testing.T) {
+	got := configureOrdering(t, "reorder=1")
+	// As publishPlainFlag, but the write to data is made in a callee
+	// that has returned by the time the flag is set.
+	publish := func(h *handoff) {
+		writeDataOnly(h)
+		rt.Write(addr(&h.ready), 8)
+		atomic.StoreInt64(&h.ready, 1)
+		testEnterScope()
+	}
+	rounds(30, publish, consumePlainFlag, func() bool { return false })
+	for _, r := range *got {
+		if strings.Contains(report.Text(r), "consumeData") {
+			t.Errorf("access reported after its function returned:\n%s", report.Text(r))
+		}
 	}
 }

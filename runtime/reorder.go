@@ -1,6 +1,9 @@
 package runtime
 
 import (
+	"bytes"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -124,10 +127,70 @@ func freeLinger(slot int, li *lingerInfo, unregister bool) {
 // the owner is not waiting, so the hitter reports and frees the slot.
 func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) {
 	if time.Now().Before(li.deadline) && matchingAccess(uintptr(li.access.Addr), uintptr(li.access.Size), addr, size) {
-		other := captureAccess(addr, size, typ)
-		emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, *li.access}})
+		if to, ok := stillInScope(li); ok {
+			other := captureAccess(addr, size, typ)
+			watched := *li.access
+			watched.ReorderedTo = to
+			emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, watched}})
+		}
 	}
 	freeLinger(slot, li, true)
+}
+
+// stillInScope applies KCSAN's function-scope limit: an access stays in
+// flight only until the function that made it returns (after that,
+// synchronization in callers gocsan cannot see, such as the testing
+// package's, may have ordered it). The owner's current stack is read from
+// a traceback of all goroutines, which costs milliseconds but runs only
+// when a reordered watchpoint is hit. It returns the owner's current
+// frame in that function: where the access was reordered to.
+func stillInScope(li *lingerInfo) (*report.Frame, bool) {
+	watched := li.access.Stack
+	if len(watched) == 0 {
+		return nil, false
+	}
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	header := []byte("goroutine " + strconv.FormatInt(li.owner, 10) + " [")
+	i := bytes.Index(buf, header)
+	if i < 0 {
+		return nil, false // the goroutine has exited
+	}
+	tb := buf[i:]
+	if j := bytes.Index(tb, []byte("\n\n")); j >= 0 {
+		tb = tb[:j+1]
+	}
+	var cur report.Access
+	parseTraceback(tb, &cur, 1<<20)
+	// The watched stack, top frame first, must be the bottom of the
+	// current one: the same callers, and the watched function still
+	// running in the frame above them.
+	// A watched stack cut at max_stack may sit anywhere in the current one.
+	truncated := len(watched) >= maxStack()
+	for off := len(cur.Stack) - len(watched); off >= 0; off-- {
+		match := true
+		for k := range watched {
+			if cur.Stack[off+k].Function != watched[k].Function {
+				match = false
+				break
+			}
+		}
+		if match {
+			to := cur.Stack[off]
+			return &to, true
+		}
+		if !truncated {
+			break
+		}
+	}
+	return nil, false
 }
 
 // expireLinger frees the reordered watchpoint in slot if its window has

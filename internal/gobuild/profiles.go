@@ -17,10 +17,10 @@ type Profile struct {
 // Profiles is the one table of profiles; "gocsan test -h" and
 // docs/usage.md show it.
 var Profiles = []Profile{
-	{"default", "skip=4000 delay=80us",
-		"Low overhead for everyday runs: a watchpoint about once per 4000 accesses on each P, armed for up to 80us (the runtime's own defaults, KCSAN's skip_watch and udelay_task)."},
-	{"ci", "skip=50 delay=1ms",
-		"Thorough, for CI: a watchpoint about once per 50 accesses, armed for up to 1ms; slower, but a race whose two sides overlap for a few hundred accesses is almost always caught."},
+	{"default", "sampling=adaptive skip=100000 delay=80us",
+		"Low overhead for everyday runs: per-site adaptive sampling (a site's first executions are watched, then its rate backs off tenfold per 10 samples down to one in 100000), each watchpoint armed for up to 80us (KCSAN's udelay_task)."},
+	{"ci", "sampling=adaptive skip=100000 delay=500us reorder=1 lockdep=1",
+		"Thorough, for CI: the same sampling with watchpoints armed up to 500us, plus the reordering model and the lock-order checker."},
 }
 
 // lookupProfile returns the profile named name.
