@@ -76,6 +76,12 @@ func Configure(o Options) error { return rt.Configure(o) }
 // that found it; fn must not block. The returned function unsubscribes.
 func OnReport(fn func(*report.Report)) (cancel func()) { return rt.Subscribe(fn) }
 
+// CaptureReports makes reports go only to OnReport's functions (not
+// printed, not counted, no effect on the exit status) until the returned
+// function is called: for tests that provoke races on purpose and check
+// them with OnReport, so that they pass under gocsan test.
+func CaptureReports() (release func()) { return rt.CaptureReports() }
+
 // Reports returns the number of reports printed so far.
 func Reports() uint64 { return rt.Reports() }
 
