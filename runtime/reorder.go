@@ -69,13 +69,21 @@ func Release() {
 
 // linger keeps a watcher's watchpoint armed as a reordered access. It is
 // called by the watcher holding the slot (its word is consumed).
+//
+// A goroutine has at most one access in flight, as a KCSAN context has one
+// reorder access: a newer one replaces it. That also bounds how many slots
+// reordered watchpoints can take.
 func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ accessType) bool {
 	a := captureAccess(addr, size, typ|accessScoped)
 	g := a.Goroutine
 	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: time.Now().Add(o.ReorderWindow)}
 	lingerMu.Lock()
-	lingeringBy[g] = append(lingeringBy[g], slot)
+	previous := lingeringBy[g]
+	lingeringBy[g] = []int{slot}
 	lingerMu.Unlock()
+	for _, s := range previous {
+		reclaimLinger(s)
+	}
 	lingerCount.Add(1)
 	owners[slot].Store(g)
 	lingers[slot].Store(li)
@@ -193,12 +201,12 @@ func stillInScope(li *lingerInfo) (*report.Frame, bool) {
 	return nil, false
 }
 
-// expireLinger frees the reordered watchpoint in slot if its window has
-// passed, so that lingering accesses of goroutines that never synchronize
-// again do not fill the table. Called when inserting finds a slot busy.
+// expireLinger frees the reordered watchpoint in slot: a watchpoint for a
+// new access matters more than keeping an old one in flight, and an
+// expired one should go anyway. Called when inserting finds a slot busy.
 func expireLinger(slot int) {
 	li := lingers[slot].Load()
-	if li == nil || time.Now().Before(li.deadline) {
+	if li == nil {
 		return
 	}
 	if watchpoints[slot].CompareAndSwap(li.encoded, consumedWatchpoint) {

@@ -128,10 +128,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		}
 		jsonPath = filepath.Join(runDir, "reports.jsonl")
 		textPath := filepath.Join(runDir, "reports.txt")
-		if ci, err = startCI(sub, inv, runDir, jsonPath, dir, stdout, stderr); err != nil {
-			return 2, err
-		}
-		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + textPath, ci.layer, userOpts}
+		layers := []string{profile.Options, "json_path=" + jsonPath, "log_path=" + textPath, "", userOpts}
 		for _, f := range []string{jsonPath, textPath} {
 			if err := os.Truncate(f, 0); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return 1, err
@@ -145,6 +142,11 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 				jsonOffset = fi.Size()
 			}
 		}
+		// The CI outputs follow the file the processes actually write.
+		if ci, err = startCI(sub, inv, runDir, jsonPath, dir, stdout, stderr); err != nil {
+			return 2, err
+		}
+		layers[3] = ci.layer
 		env = setEnv(env, "GOCSAN", mergeOptions(layers...))
 	}
 

@@ -1,6 +1,7 @@
 package gobuild
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -221,7 +222,11 @@ func TestUsage(t *testing.T) {
 	if code := Run("test", []string{"-h"}, &b, &b); code != 0 {
 		t.Errorf("gocsan test -h: exit %d", code)
 	}
-	for _, want := range []string{"usage: gocsan test", "-instrument", "-profile", `GOCSAN="skip=50 delay=1ms"`} {
+	want := []string{"usage: gocsan test", "-instrument", "-profile", "-sarif", "-junit", "-html", "-metrics-addr"}
+	for _, p := range Profiles {
+		want = append(want, fmt.Sprintf("GOCSAN=%q", p.Options))
+	}
+	for _, want := range want {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("usage lacks %q:\n%s", want, b.String())
 		}

@@ -235,7 +235,9 @@ const RaceMessage = "race detected during execution of test"
 // the run/fail lines, none of its subtests failed, and no race is
 // attributed to it.
 func onlyBlamedForRace(t *test, p *pkg) bool {
-	if len(t.races) > 0 {
+	// A race no stack ties to a test (both goroutines started by helpers)
+	// may well be this test's: keep the binary's verdict then.
+	if len(t.races) > 0 || len(p.races) > 0 {
 		return false
 	}
 	sawRace := false
