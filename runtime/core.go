@@ -91,23 +91,28 @@ func checkWatchpoints(addr, size uintptr, typ accessType) bool {
 		if !matchingAccess(wAddr, wSize, uintptr(uint64(addr)&watchpointAddrMask), size) {
 			continue
 		}
-		foundWatchpoint(addr, size, typ, slot, w)
-		return true
+		if foundWatchpoint(addr, size, typ, slot, w) {
+			return true
+		}
 	}
 	return false
 }
 
 // foundWatchpoint is KCSAN's kcsan_found_watchpoint: keep the time spent
 // here small, the watcher's window is closing.
-func foundWatchpoint(addr, size uintptr, typ accessType, slot int, encoded uint64) {
+//
+// It reports whether the access is done with: false when the watchpoint
+// was a reordered access that turned out to be out of scope, so that the
+// access goes on to be sampled as if nothing had been found.
+func foundWatchpoint(addr, size uintptr, typ accessType, slot int, encoded uint64) bool {
 	if !enabled.Load() {
-		return
+		return true
 	}
 	if owner := owners[slot].Load(); owner != 0 && owner == goid() {
-		return // the owner of a scoped assertion inside its own scope
+		return true // the owner of a scoped assertion or reordered access
 	}
 	if disabledForCurrent() {
-		return
+		return true
 	}
 	// The CAS pairs with the watcher's Swap: exactly one of them moves the
 	// slot from encoded to consumed. If we win, the watcher will wait for
@@ -116,7 +121,9 @@ func foundWatchpoint(addr, size uintptr, typ accessType, slot int, encoded uint6
 		// lingers is stored before a reordered watchpoint is
 		// re-published (reorder.go), so a successful CAS sees it.
 		if li := lingers[slot].Load(); li != nil {
-			hitLinger(slot, li, addr, size, typ)
+			if !hitLinger(slot, li, addr, size, typ) {
+				return false
+			}
 		} else {
 			rendezvous[slot] <- captureAccess(addr, size, typ)
 		}
@@ -128,6 +135,7 @@ func foundWatchpoint(addr, size uintptr, typ accessType, slot int, encoded uint6
 	} else {
 		count(DataRaces)
 	}
+	return true
 }
 
 // insertWatchpoint claims one of addr's three slots, middle first, then

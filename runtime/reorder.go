@@ -133,16 +133,21 @@ func freeLinger(slot int, li *lingerInfo, unregister bool) {
 
 // hitLinger is the hitter's side for a reordered watchpoint it claimed:
 // the owner is not waiting, so the hitter reports and frees the slot.
-func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) {
+//
+// It reports whether a race was reported.
+func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) bool {
+	reported := false
 	if time.Now().Before(li.deadline) && matchingAccess(uintptr(li.access.Addr), uintptr(li.access.Size), addr, size) {
 		if to, ok := stillInScope(li); ok {
 			other := captureAccess(addr, size, typ)
 			watched := *li.access
 			watched.ReorderedTo = to
 			emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, watched}})
+			reported = true
 		}
 	}
 	freeLinger(slot, li, true)
+	return reported
 }
 
 // stillInScope applies KCSAN's function-scope limit: an access stays in

@@ -29,7 +29,7 @@ func TestCIOutputs(t *testing.T) {
 	cmd := exec.Command(gocsanBinary(t), "test", "-profile=ci", "-count=1", "-json",
 		"-sarif="+sarifPath, "-junit="+junitPath, "-html="+htmlPath, ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 json_path="+jsonPath, "GITHUB_ACTIONS=")
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 reorder=0 json_path="+jsonPath, "GITHUB_ACTIONS=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
