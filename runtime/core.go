@@ -226,8 +226,23 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 	count(SetupWatchpoints)
 	countN(UsedWatchpoints, 1)
 
+	// sp marks where this goroutine's stack is. Captured and
+	// address-taken locals live on the stack; if the runtime moves the
+	// stack while we delay (a GC shrinks stacks of parked goroutines),
+	// the watched address becomes someone else's memory, and what we
+	// would see there is no race.
+	var marker byte
+	sp := uintptr(unsafe.Pointer(&marker))
 	old, hasValue := readValue(addr, size)
 	delayAccess(o, typ)
+	if uintptr(unsafe.Pointer(&marker)) != sp {
+		if watchpoints[slot].Swap(consumedWatchpoint) == consumedWatchpoint {
+			<-rendezvous[slot]
+		}
+		removeWatchpoint(slot)
+		countN(UsedWatchpoints, -1)
+		return
+	}
 	cur, _ := readValue(addr, size)
 
 	diff := old ^ cur
@@ -262,7 +277,7 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 		if o.UnknownOrigin || isAssert {
 			reportUnknownOrigin(addr, size, typ, old, cur, mask)
 		}
-	} else if o.Reorder && !isAssert && mask == 0 {
+	} else if o.Reorder && !isAssert && mask == 0 && !onStack(addr, sp) {
 		// Nothing happened during the delay: keep the access in flight
 		// until this goroutine's next barrier (reorder.go). The slot
 		// stays in use.
@@ -325,4 +340,13 @@ func readValue(addr, size uintptr) (uint64, bool) {
 		return *(*uint64)(p), true
 	}
 	return 0, false
+}
+
+// onStack guesses whether addr is in the current goroutine's stack, at or
+// above sp and within 1MiB of it (the frames of the callers). A reordered
+// access outlives the watcher's frame, and a stack address may by then
+// belong to another goroutine's moved stack; a heap address that happens
+// to fall in the range is only not kept in flight.
+func onStack(addr, sp uintptr) bool {
+	return addr >= sp && addr-sp < 1<<20
 }
