@@ -278,7 +278,6 @@ func printTable(rs []result) {
 // detection; a safe twin failing is a false report).
 func detectPower(root, gocsan, tmp string, r int) error {
 	dir := filepath.Join(root, "testdata", "racy")
-	var lines []string
 	counts := map[string]map[string]int{}
 	var tests []string
 	for _, c := range configs[1:] {
@@ -324,7 +323,6 @@ func detectPower(root, gocsan, tmp string, r int) error {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
-	_ = lines
 	return nil
 }
 
