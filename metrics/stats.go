@@ -24,6 +24,7 @@ var statMetrics = []statMetric{
 	{stat: "setup_watchpoints", name: "watchpoints_setup_total", help: "Watchpoints armed (KCSAN's setup_watchpoints)."},
 	{stat: "used_watchpoints", name: "watchpoints_armed", help: "Watchpoints armed right now (KCSAN's used_watchpoints), over running processes.", gauge: true},
 	{stat: "sampled_accesses", name: "sampled_accesses_total", help: "Accesses picked by sampling to set up a watchpoint."},
+	{stat: "delay_budget_skips", name: "delay_budget_skips_total", help: "Samples skipped because the delay budget (option delay_budget) was spent."},
 	{stat: "assert_failures", name: "assert_failures_total", help: "Violated concurrency assertions (KCSAN's assert_failures)."},
 	{stat: "no_capacity", name: "watchpoints_no_capacity_total", help: "Accesses that found every candidate watchpoint slot busy and went unwatched (KCSAN's no_capacity)."},
 	{stat: "report_races", name: "report_races_total", help: "Watchpoint hits that lost the claim to report to another hitter or to the watcher (KCSAN's report_races)."},

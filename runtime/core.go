@@ -218,6 +218,9 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 	if disabledForCurrent() {
 		return
 	}
+	if !isAssert && !delayAllowed() {
+		return
+	}
 	slot, ok := insertWatchpoint(addr, size, isWrite, 0)
 	if !ok {
 		count(NoCapacity)
@@ -314,7 +317,9 @@ func delayAccess(o *Options, typ accessType) {
 			runtime.Gosched()
 		}
 	}
-	countN(DelayNanoseconds, int64(time.Since(start)))
+	spent := time.Since(start)
+	countN(DelayNanoseconds, int64(spent))
+	chargeDelay(spent)
 }
 
 // readValue reads the watched memory for value-change detection, for the

@@ -13,7 +13,10 @@ import (
 // trivial slow-path entry every skip accesses), as KCSAN's debugfs
 // microbenchmark measures it.
 
-var benchVar [512]int64
+var (
+	benchVar  [512]int64
+	benchSink int64
+)
 
 func withOptions(b *testing.B, mod func(*Options)) {
 	saved := CurrentOptions()
@@ -98,4 +101,38 @@ func BenchmarkReadAtAdaptiveParallel(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// The statement-level form the rewriter emits: an invocation-local
+// budget and a site only read once hot.
+func BenchmarkReadBudget(b *testing.B) {
+	withOptions(b, func(o *Options) { o.Sampling = samplingAdaptive; o.Skip = 100000 })
+	budget := Budget()
+	for i := 0; i < b.N; i++ {
+		if budget--; benchSites[1].Due(budget) {
+			budget = ReadSlow(&benchSites[1], uintptr(unsafe.Pointer(&benchVar[i&511])), 8, budget)
+		}
+	}
+}
+
+func BenchmarkReadBudgetParallel(b *testing.B) {
+	withOptions(b, func(o *Options) { o.Sampling = samplingAdaptive; o.Skip = 100000 })
+	b.RunParallel(func(pb *testing.PB) {
+		budget := Budget()
+		i := 0
+		for pb.Next() {
+			if budget--; benchSites[2].Due(budget) {
+				budget = ReadSlow(&benchSites[2], uintptr(unsafe.Pointer(&benchVar[i&511])), 8, budget)
+			}
+			i++
+		}
+	})
+}
+
+func BenchmarkPlainLoop(b *testing.B) {
+	var s int64
+	for i := 0; i < b.N; i++ {
+		s += benchVar[i&511]
+	}
+	benchSink = s
 }

@@ -24,6 +24,8 @@ type Options struct {
 	SkipRandomize           bool
 	Delay                   time.Duration
 	DelayRandomize          bool
+	DelayBudget             float64
+	DelayBurst              time.Duration
 	UnknownOrigin           bool
 	ValueChangeOnly         bool
 	AssumePlainWritesAtomic bool
@@ -72,6 +74,17 @@ var optionTable = []option{
 		func(o *Options) *time.Duration { return &o.Delay }),
 	boolOption("delay_randomize", "1", "Draw each delay from (0, delay] (from (delay/2, delay] for read-write accesses and assertions), as KCSAN does.",
 		func(o *Options) *bool { return &o.DelayRandomize }),
+	{name: "delay_budget", def: "0", doc: "Bounds the cost of delays: watchers may delay for at most this fraction of the wall-clock time of every P (GOMAXPROCS), plus a burst of delay_burst; a sample beyond the budget is skipped and its site stays due. 0 sets no bound (KCSAN has none); 0.1 keeps delays within about 10% overhead.",
+		set: func(o *Options, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || f > 1 {
+				return fmt.Errorf("want a fraction between 0 and 1")
+			}
+			o.DelayBudget = f
+			return nil
+		}, get: func(o *Options) string { return strconv.FormatFloat(o.DelayBudget, 'g', -1, 64) }},
+	durationOption("delay_burst", "50ms", "How much delay time delay_budget lets accumulate, so that a short test's first samples are never skipped.",
+		func(o *Options) *time.Duration { return &o.DelayBurst }),
 	boolOption("unknown_origin", "1", "Report a value that changed while armed although no instrumented access hit the watchpoint (\"race at unknown origin\"). Assertions always report.",
 		func(o *Options) *bool { return &o.UnknownOrigin }),
 	boolOption("value_change_only", "0", "Report a hit only if the watched value changed (KCSAN's non-strict default). 0 reports every conflicting pair, as Go's race detector does.",
@@ -286,6 +299,7 @@ func Configure(o Options) error {
 	}
 	current.Store(&o)
 	enabled.Store(o.Enabled)
+	configureBudget(&o)
 	dropLingers()
 	limiter.setWindow(o.ReportOnceIn)
 	return nil

@@ -19,11 +19,105 @@ package runtime
 
 // Site is the sampling state of one instrumented access site.
 type Site struct {
-	n int32  // executions left before the next sample
-	k uint32 // samples taken so far: the backoff stage
+	n   int32  // executions left before the next sample
+	k   uint32 // samples taken so far: the backoff stage
+	hot bool   // the site finished its cold phase: see Due
 }
 
-const siteBurst = 10 // samples per backoff stage
+const (
+	siteBurst   = 10            // samples per backoff stage
+	coldSamples = 3 * siteBurst // cold phase: stages of rate 1, 1/10, 1/100
+)
+
+// Statement-level accesses use a budget local to the function invocation
+// (budget.go) and a site that is written only while it is cold:
+//
+//	if b--; site.Due(b) { b = ReadSlow(&site, addr, size, b) }
+//
+// A cold site takes the slow path on every execution, which counts its
+// executions and samples its first bursts (the adaptive policy); a hot
+// site is only read, and leaves the fast path when the invocation's
+// budget runs out or a watchpoint is armed. Under uniform sampling every
+// site is hot from its first execution.
+
+// Due reports whether an access at s, with b accesses of its invocation's
+// budget left, must take the slow path.
+//
+//go:norace
+func (s *Site) Due(b int32) bool {
+	return b <= armedLimit.Load() || !s.hot
+}
+
+// ReadSlow is the slow path of a statement-level read at s; it returns
+// the budget the invocation continues with.
+//
+//go:noinline
+func ReadSlow(s *Site, addr, size uintptr, b int32) int32 { return slowAt(s, addr, size, 0, b) }
+
+// WriteSlow is ReadSlow for a write.
+//
+//go:noinline
+func WriteSlow(s *Site, addr, size uintptr, b int32) int32 {
+	return slowAt(s, addr, size, accessWrite, b)
+}
+
+// ReadWriteSlow is ReadSlow for a read-modify-write (x++, x op= y).
+//
+//go:noinline
+func ReadWriteSlow(s *Site, addr, size uintptr, b int32) int32 {
+	return slowAt(s, addr, size, accessCompound|accessWrite, b)
+}
+
+// ReadRangeSlow is ReadSlow for a bulk read.
+//
+//go:noinline
+func ReadRangeSlow(s *Site, addr, size uintptr, b int32) int32 {
+	return slowAt(s, addr, clampRange(size), 0, b)
+}
+
+// WriteRangeSlow is ReadSlow for a bulk write.
+//
+//go:noinline
+func WriteRangeSlow(s *Site, addr, size uintptr, b int32) int32 {
+	return slowAt(s, addr, clampRange(size), accessWrite, b)
+}
+
+//go:norace
+func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
+	sample := false
+	if b <= 0 {
+		sample = true
+		b = Budget()
+	}
+	if size == 0 {
+		return b
+	}
+	if armed.Load() != 0 && checkWatchpoints(addr, size, typ) {
+		return b
+	}
+	if !s.hot {
+		o := opts()
+		switch {
+		case o.Sampling != samplingAdaptive || !o.Enabled:
+			s.hot = true
+		case !delayAllowed():
+			// Leave the site due: it is sampled when the budget allows.
+			return b
+		default:
+			if s.n--; s.n <= 0 {
+				sample = true
+				s.n = int32(siteSkip(o, s.k))
+				if s.k++; s.k >= coldSamples {
+					s.hot = true
+				}
+			}
+		}
+	}
+	if sample {
+		setupWatchpoint(addr, size, typ, 0)
+	}
+	return b
+}
 
 // ReadAt is Read for an instrumented site.
 //

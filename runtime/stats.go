@@ -21,6 +21,7 @@ const (
 	ReportsSuppressed                     // reports dropped by rate limiting, the ignore list or value_change_only
 	DelayNanoseconds                      // time spent by watchers delaying, in nanoseconds
 	SampledAccesses                       // accesses picked by sampling to set up a watchpoint
+	DelayBudgetSkips                      // samples skipped because the delay budget was spent
 	numCounters
 )
 
@@ -38,6 +39,7 @@ var counterNames = [...]string{
 	ReportsSuppressed:      "reports_suppressed",
 	DelayNanoseconds:       "delay_nanoseconds",
 	SampledAccesses:        "sampled_accesses",
+	DelayBudgetSkips:       "delay_budget_skips",
 }
 
 // The name table must cover every counter (KCSAN's static_assert).
