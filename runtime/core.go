@@ -280,10 +280,11 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 		if o.UnknownOrigin || isAssert {
 			reportUnknownOrigin(addr, size, typ, old, cur, mask)
 		}
-	} else if o.Reorder && !isAssert && mask == 0 && !onStack(addr, sp) {
+	} else if o.Reorder && !isAssert && mask == 0 && !onStack(addr, sp) && delayAllowed() {
 		// Nothing happened during the delay: keep the access in flight
 		// until this goroutine's next barrier (reorder.go). The slot
-		// stays in use.
+		// stays in use, and while it does every access checks the
+		// table, so the time in flight comes out of the delay budget.
 		linger(o, slot, encoded, addr, size, typ)
 		return
 	}

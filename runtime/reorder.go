@@ -38,6 +38,7 @@ type lingerInfo struct {
 	encoded  uint64
 	access   *report.Access
 	deadline time.Time
+	since    int64 // nanotime when it started lingering
 }
 
 var (
@@ -76,7 +77,7 @@ func Release() {
 func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ accessType) bool {
 	a := captureAccess(addr, size, typ|accessScoped)
 	g := a.Goroutine
-	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: time.Now().Add(o.ReorderWindow)}
+	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: time.Now().Add(o.ReorderWindow), since: nanotime()}
 	lingerMu.Lock()
 	previous := lingeringBy[g]
 	lingeringBy[g] = []int{slot}
@@ -89,7 +90,21 @@ func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ access
 	lingers[slot].Store(li)
 	// Re-publish the watchpoint; from here a hitter may claim it.
 	watchpoints[slot].Store(encoded)
+	// A goroutine in a loop without barriers would otherwise keep it in
+	// flight until its next sample, and every access of every goroutine
+	// pays the table check while anything is armed.
+	time.AfterFunc(o.ReorderWindow, func() { endWindow(slot, li) })
 	return true
+}
+
+// endWindow ends a reordered watchpoint's window. Should the slot have
+// been freed and re-used by a newer reordered watchpoint of the same
+// address in between, that one ends early, which only loses a chance.
+func endWindow(slot int, li *lingerInfo) {
+	if lingers[slot].Load() != li || !watchpoints[slot].CompareAndSwap(li.encoded, consumedWatchpoint) {
+		return
+	}
+	freeLinger(slot, li, true)
 }
 
 // reclaimLinger disarms a reordered watchpoint unless a hitter claimed it
@@ -127,6 +142,7 @@ func freeLinger(slot int, li *lingerInfo, unregister bool) {
 	}
 	lingers[slot].Store(nil)
 	lingerCount.Add(-1)
+	chargeDelay(time.Duration(nanotime() - li.since))
 	removeWatchpoint(slot)
 	countN(UsedWatchpoints, -1)
 }
