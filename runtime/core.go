@@ -179,11 +179,21 @@ func removeWatchpoint(slot int) {
 	syncArmedLimit()
 }
 
+// syncArmedLimit follows armed into armedLimit. Two goroutines changing
+// armed may store in the other order than they counted; re-reading armed
+// after the store and storing again until it is stable leaves the last
+// store agreeing with the last count.
 func syncArmedLimit() {
-	if armed.Load() != 0 {
-		armedLimit.Store(math.MaxInt32)
-	} else {
-		armedLimit.Store(0)
+	for {
+		a := armed.Load()
+		limit := int32(0)
+		if a != 0 {
+			limit = math.MaxInt32
+		}
+		armedLimit.Store(limit)
+		if armed.Load() == a {
+			return
+		}
 	}
 }
 

@@ -18,16 +18,34 @@ func Write(addr, size uintptr) { checkAccess(addr, size, accessWrite) }
 func ReadWrite(addr, size uintptr) { checkAccess(addr, size, accessCompound|accessWrite) }
 
 // AtomicRead is a marked read (sync/atomic Load).
-func AtomicRead(addr, size uintptr) { checkAccess(addr, size, accessAtomic) }
+//
+// Marked accesses never arm watchpoints, so with nothing armed they have
+// nothing to do: the check is inlined into the caller. A reordered
+// watchpoint in flight holds a slot, so the barrier an atomic operation
+// is never has work to do while nothing is armed either.
+func AtomicRead(addr, size uintptr) {
+	if armedLimit.Load() != 0 {
+		atomicSlow(addr, size, accessAtomic)
+	}
+}
 
 // AtomicWrite is a marked write (sync/atomic Store).
-func AtomicWrite(addr, size uintptr) { checkAccess(addr, size, accessAtomic|accessWrite) }
+func AtomicWrite(addr, size uintptr) {
+	if armedLimit.Load() != 0 {
+		atomicSlow(addr, size, accessAtomic|accessWrite)
+	}
+}
 
 // AtomicReadWrite is a marked read-modify-write (Add, Swap, CompareAndSwap,
 // And, Or), counted as such even when a CompareAndSwap fails, as KCSAN does.
 func AtomicReadWrite(addr, size uintptr) {
-	checkAccess(addr, size, accessAtomic|accessCompound|accessWrite)
+	if armedLimit.Load() != 0 {
+		atomicSlow(addr, size, accessAtomic|accessCompound|accessWrite)
+	}
 }
+
+//go:noinline
+func atomicSlow(addr, size uintptr, typ accessType) { checkAccess(addr, size, typ) }
 
 // ReadRange is a bulk plain read (copy source, string conversion, append's
 // read of its operand). Sizes beyond what a watchpoint encodes are

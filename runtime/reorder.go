@@ -55,9 +55,13 @@ var (
 // watchpoints are disarmed. It costs one atomic load while no goroutine
 // has one.
 func Release() {
-	if lingerCount.Load() == 0 {
-		return
+	if lingerCount.Load() != 0 {
+		releaseSlow()
 	}
+}
+
+//go:noinline
+func releaseSlow() {
 	g := goid()
 	lingerMu.Lock()
 	slots := lingeringBy[g]
