@@ -114,8 +114,15 @@ func main() {
 			continue
 		}
 		all = append(all, rs...)
+		if len(ws) > 1 {
+			// A long session that is cut short still leaves numbers.
+			fmt.Printf("\n%s:\n", w.name)
+			printTable(rs)
+		}
 	}
-	printTable(all)
+	fmt.Println()
+	g := printTable(all)
+	printTargets(all, g)
 	if *detect > 0 {
 		if err := detectPower(root, gocsan, tmp, *detect); err != nil {
 			fatal(err)
@@ -130,10 +137,14 @@ type result struct {
 	maxRSS                  []float64 // KiB, of the whole binary run
 }
 
+// measure builds the workload's test binary under every configuration,
+// then runs them in turns (plain, default, ci, race, plain, ...) so that
+// a change in the machine's load during the session hits every
+// configuration alike.
 func measure(root, gocsan, tmp string, w workload) ([]result, error) {
-	var out []result
-	for _, c := range configs {
-		bin := filepath.Join(tmp, w.name+"-"+c.name+".test")
+	bins := make([]string, len(configs))
+	for i, c := range configs {
+		bins[i] = filepath.Join(tmp, w.name+"-"+c.name+".test")
 		var args []string
 		name := "go"
 		switch {
@@ -145,15 +156,17 @@ func measure(root, gocsan, tmp string, w workload) ([]result, error) {
 		default:
 			args = []string{"test"}
 		}
-		args = append(args, "-c", "-o", bin, w.pkg)
+		args = append(args, "-c", "-o", bins[i], w.pkg)
 		if err := run(filepath.Join(root, w.dir), nil, name, args...); err != nil {
 			return nil, fmt.Errorf("building %s: %v", c.name, err)
 		}
-		byBench := map[string]*result{}
-		var order []string
-		for r := 0; r < *runs; r++ {
+	}
+	byBench := map[string]*result{}
+	var order []string
+	for r := 0; r < *runs; r++ {
+		for i, c := range configs {
 			env := append(os.Environ(), "GOCSAN="+c.options+" exitcode=0", "GORACE=exitcode=0 atexit_sleep_ms=0")
-			cmd := exec.Command(bin, "-test.run=^$", "-test.bench="+*only, "-test.benchtime="+*benchtime, "-test.cpu="+*cpus)
+			cmd := exec.Command(bins[i], "-test.run=^$", "-test.bench="+*only, "-test.benchtime="+*benchtime, "-test.cpu="+*cpus)
 			cmd.Dir = filepath.Join(root, w.dir)
 			cmd.Env = env
 			var stdout bytes.Buffer
@@ -164,19 +177,21 @@ func measure(root, gocsan, tmp string, w workload) ([]result, error) {
 			}
 			rss := float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
 			for name, ns := range parseBench(stdout.String()) {
-				res := byBench[name]
+				k := c.name + "\x00" + name
+				res := byBench[k]
 				if res == nil {
 					res = &result{workload: w.name, bench: name, config: c.name}
-					byBench[name] = res
-					order = append(order, name)
+					byBench[k] = res
+					order = append(order, k)
 				}
 				res.nsPerOp = append(res.nsPerOp, ns)
 				res.maxRSS = append(res.maxRSS, rss)
 			}
 		}
-		for _, n := range order {
-			out = append(out, *byBench[n])
-		}
+	}
+	var out []result
+	for _, k := range order {
+		out = append(out, *byBench[k])
 	}
 	return out, nil
 }
@@ -218,7 +233,10 @@ func spread(xs []float64) float64 {
 	return 100 * d / m
 }
 
-func printTable(rs []result) {
+// geomeans holds a table's geometric means by configuration.
+type geomeans struct{ time, rss map[string]float64 }
+
+func printTable(rs []result) geomeans {
 	type key struct{ workload, bench string }
 	cell := map[key]map[string]result{}
 	var keys []key
@@ -260,17 +278,63 @@ func printTable(rs []result) {
 		}
 		fmt.Fprintln(tw)
 	}
+	g := geomeans{time: map[string]float64{}, rss: map[string]float64{}}
+	for _, c := range configs[1:] {
+		g.time[c.name] = math.Exp(logSum[c.name] / float64(max(n[c.name], 1)))
+		g.rss[c.name] = math.Exp(rssSum[c.name] / float64(max(n[c.name], 1)))
+	}
 	fmt.Fprintf(tw, "\tgeomean time\t1.00x\t")
 	for _, c := range configs[1:] {
-		fmt.Fprintf(tw, "%.2fx\t", math.Exp(logSum[c.name]/float64(max(n[c.name], 1))))
+		fmt.Fprintf(tw, "%.2fx\t", g.time[c.name])
 	}
 	fmt.Fprintln(tw)
 	fmt.Fprintf(tw, "\tgeomean max RSS\t1.00x\t")
 	for _, c := range configs[1:] {
-		fmt.Fprintf(tw, "%.2fx\t", math.Exp(rssSum[c.name]/float64(max(n[c.name], 1))))
+		fmt.Fprintf(tw, "%.2fx\t", g.rss[c.name])
 	}
 	fmt.Fprintln(tw)
 	tw.Flush()
+	return g
+}
+
+// concurrent names the workloads whose GOMAXPROCS=2 slowdown must stay
+// within 20% of their single-threaded one.
+var concurrent = regexp.MustCompile(`^Benchmark(WorkerPool|MutexHeavy|ChannelPingPong|AtomicCounters)$`)
+
+// printTargets checks the numbers against issue 7's targets. Slowdown is
+// the ratio to plain.
+func printTargets(rs []result, g geomeans) {
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "NOT met"
+	}
+	d, ci, race := g.time["gocsan-default"], g.time["gocsan-ci"], g.time["race"]
+	fmt.Println("\ntargets (slowdown = ratio to plain):")
+	fmt.Printf("  default geomean %.2fx <= 1.5x: %s\n", d, verdict(d <= 1.5))
+	fmt.Printf("  default geomean %.2fx <= race/5 = %.2fx: %s\n", d, race/5, verdict(d <= race/5))
+	fmt.Printf("  default max RSS %.2fx <= 1.2x: %s\n", g.rss["gocsan-default"], verdict(g.rss["gocsan-default"] <= 1.2))
+	fmt.Printf("  ci geomean %.2fx <= race/2 = %.2fx: %s\n", ci, race/2, verdict(ci <= race/2))
+	ratio := map[string]float64{}
+	for _, r := range rs {
+		ratio[r.workload+" "+r.bench+" "+r.config] = median(r.nsPerOp)
+	}
+	for _, r := range rs {
+		if r.config != "plain" || !concurrent.MatchString(r.bench) {
+			continue
+		}
+		k1 := r.workload + " " + r.bench + " "
+		k2 := r.workload + " " + r.bench + "-2 "
+		if ratio[k2+"plain"] == 0 {
+			continue
+		}
+		for _, c := range []string{"gocsan-default", "gocsan-ci"} {
+			s1 := ratio[k1+c] / ratio[k1+"plain"]
+			s2 := ratio[k2+c] / ratio[k2+"plain"]
+			fmt.Printf("  %s %s: GOMAXPROCS=2 %.2fx vs 1 %.2fx, <= +20%%: %s\n", r.bench, c, s2, s1, verdict(s2 <= 1.2*s1))
+		}
+	}
 }
 
 // detectPower runs testdata/racy's tests R times per configuration and
@@ -323,6 +387,26 @@ func detectPower(root, gocsan, tmp string, r int) error {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	// Issue 7: every race -race finds within r runs is found by the ci
+	// profile within r runs, and the race-free twins (TestSafe*) are never
+	// reported.
+	missed, falseReports := 0, 0
+	for _, t := range tests {
+		if strings.HasPrefix(t, "TestSafe") {
+			for _, c := range configs[1:] {
+				if counts[c.name][t] > 0 {
+					falseReports += counts[c.name][t]
+					fmt.Printf("  false report: %s under %s in %d runs\n", t, c.name, counts[c.name][t])
+				}
+			}
+			continue
+		}
+		if counts["race"][t] > 0 && counts["gocsan-ci"][t] == 0 {
+			missed++
+			fmt.Printf("  missed by gocsan-ci: %s (race found it in %d/%d runs)\n", t, counts["race"][t], r)
+		}
+	}
+	fmt.Printf("detection: ci missed %d race(s) that -race found within %d runs; %d false report(s)\n", missed, r, falseReports)
 	return nil
 }
 
