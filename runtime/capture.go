@@ -144,13 +144,6 @@ func parseFileLine(s string) (string, int) {
 	return s[:j], n
 }
 
-// goid returns the current goroutine's id.
-func goid() int64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	return parseGoid(buf[:n])
-}
-
 // Per-goroutine disabling, KCSAN's kcsan_disable_current: a count per
 // goroutine id, consulted only in the slow paths and only while some
 // goroutine has disabled checking.

@@ -213,18 +213,18 @@ func writeFileAtomic(path string, b []byte) {
 	os.Remove(f.Name())
 }
 
-// hashGoFiles hashes the names and contents of the non-test .go files in
-// each of dirs (relative to root).
+// hashGoFiles hashes the names and contents of the non-test .go and the
+// .s files in each of dirs (relative to root).
 func hashGoFiles(root string, dirs ...string) (string, error) {
 	h := sha256.New()
 	for _, d := range dirs {
-		matches, err := filepath.Glob(filepath.Join(root, d, "*.go"))
+		matches, err := filepath.Glob(filepath.Join(root, d, "*"))
 		if err != nil {
 			return "", err
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
-			if strings.HasSuffix(m, "_test.go") {
+			if strings.HasSuffix(m, "_test.go") || !strings.HasSuffix(m, ".go") && !strings.HasSuffix(m, ".s") {
 				continue
 			}
 			f, err := os.Open(m)
