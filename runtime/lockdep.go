@@ -1,7 +1,10 @@
 package runtime
 
 import (
+	"slices"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/gocsan/gocsan/report"
 )
@@ -20,6 +23,12 @@ import (
 // seen. Nested locks of one class (two instances of T.mu) make no edge:
 // code that orders instances itself, say by address, would otherwise be
 // reported, and lockdep needs annotations for the same reason.
+//
+// Lock and Unlock run on every mutex operation of the program, so their
+// common case takes no global lock: the goroutine's id comes from its g
+// (goid.go), its held locks from one of many shards, and the edges from
+// the held classes to the new one, almost always known already, from
+// lock-free snapshots. The graph's mutex is taken only to add an edge.
 
 // LockClass is one class of locks. Classes are interned by name; the
 // rewriter creates one per lock expression in a package variable.
@@ -31,11 +40,59 @@ type LockClass struct {
 	// deadlock only if writers are waiting (a pending writer blocks new
 	// readers of sync.RWMutex), so such a cycle is reported only when its
 	// classes are also write-locked.
-	writeLocked bool
+	writeLocked atomic.Bool
+	// out holds the edges from this class. It is replaced, never changed,
+	// under lockdep's mutex, so an acquisition finds the edges it would
+	// add already known (the common case) without any lock.
+	out atomic.Pointer[classEdges]
 }
 
 // Name returns the class name.
 func (c *LockClass) Name() string { return c.name }
+
+// classEdges is one snapshot of a class's outgoing edges.
+type classEdges struct {
+	list []*lockEdge // in creation order, which findPath follows
+	// to indexes list by target once it is too long to scan.
+	to map[*LockClass]*lockEdge
+}
+
+// edgesIndexed is the out-degree from which an edge lookup hashes instead
+// of scanning.
+const edgesIndexed = 8
+
+// edgeTo returns the edge from c to the class to, or nil.
+func (c *LockClass) edgeTo(to *LockClass) *lockEdge {
+	ce := c.out.Load()
+	if ce == nil {
+		return nil
+	}
+	if ce.to != nil {
+		return ce.to[to]
+	}
+	for _, e := range ce.list {
+		if e.to == to {
+			return e
+		}
+	}
+	return nil
+}
+
+// addEdge publishes a new edge from e.from. Called with lockdep held.
+func addEdge(e *lockEdge) {
+	ce := &classEdges{}
+	if old := e.from.out.Load(); old != nil {
+		ce.list = append(ce.list, old.list...)
+	}
+	ce.list = append(ce.list, e)
+	if len(ce.list) >= edgesIndexed {
+		ce.to = make(map[*LockClass]*lockEdge, len(ce.list))
+		for _, x := range ce.list {
+			ce.to[x.to] = x
+		}
+	}
+	e.from.out.Store(ce)
+}
 
 type heldLock struct {
 	addr  uintptr
@@ -49,14 +106,101 @@ type lockEdge struct {
 	access   *report.Access
 }
 
+// lockdep's mutex guards interning classes, adding edges (readers of a
+// class's edges need no lock) and the reported cycles. Lock and Unlock
+// take it only when an acquisition makes a new edge.
 var lockdep struct {
 	sync.Mutex
 	classes map[string]*LockClass
 	byID    []*LockClass
-	out     map[int][]*lockEdge // edges by source class id
-	edges   map[[2]int]*lockEdge
-	held    map[int64][]heldLock // by goroutine id
-	cycles  map[string]bool      // reported cycles, by title
+	cycles  map[string]bool // reported cycles, by title
+}
+
+// Each goroutine's held locks, in order of acquisition, live in one of
+// heldShards shards chosen by goroutine id, each under its own mutex: a
+// Lock or Unlock takes only its goroutine's shard, which other goroutines
+// touch only when they share it or unlock a lock they did not lock.
+const heldShards = 64
+
+var heldLocks [heldShards]heldShard
+
+type heldShard struct {
+	heldShardState
+	_ [64 - unsafe.Sizeof(heldShardState{})%64]byte // one cache line each
+}
+
+type heldShardState struct {
+	sync.Mutex
+	byG map[int64]*heldStack
+	// live counts the stacks in byG that hold locks. A stack that
+	// empties stays in byG, so a goroutine taking one lock at a time
+	// does not remove and re-add itself; stacks of goroutines that are
+	// done are dropped once they outnumber the live ones.
+	live atomic.Int32
+	// last caches the stack of the goroutine that used the shard last,
+	// lastG: usually the only one that uses it at the time.
+	lastG int64
+	last  *heldStack
+}
+
+type heldStack struct{ locks []heldLock }
+
+func shardOf(g int64) *heldShard { return &heldLocks[uint64(g)%heldShards] }
+
+// lookup returns g's held locks, or nil. Called with s held.
+func (s *heldShard) lookup(g int64) *heldStack {
+	if s.last != nil && s.lastG == g {
+		return s.last
+	}
+	hs := s.byG[g]
+	if hs != nil {
+		s.lastG, s.last = g, hs
+	}
+	return hs
+}
+
+// stack returns g's held locks, creating the entry. Called with s held.
+func (s *heldShard) stack(g int64) *heldStack {
+	if hs := s.lookup(g); hs != nil {
+		return hs
+	}
+	if s.byG == nil {
+		s.byG = make(map[int64]*heldStack)
+	}
+	var hs *heldStack
+	if len(s.byG) >= 2*int(s.live.Load())+16 {
+		for other, x := range s.byG {
+			if len(x.locks) == 0 {
+				delete(s.byG, other)
+				hs = x
+			}
+		}
+	}
+	if hs == nil {
+		hs = new(heldStack)
+	}
+	s.byG[g] = hs
+	s.lastG, s.last = g, hs
+	return hs
+}
+
+// remove removes the most recent matching lock from g's held locks.
+// Called with s held.
+func (s *heldShard) remove(g int64, addr uintptr, read bool) bool {
+	hs := s.lookup(g)
+	if hs == nil {
+		return false
+	}
+	for i := len(hs.locks) - 1; i >= 0; i-- {
+		if hs.locks[i].addr == addr && hs.locks[i].read == read {
+			hs.locks = append(hs.locks[:i], hs.locks[i+1:]...)
+			if len(hs.locks) == 0 {
+				s.live.Add(-1)
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // NewLockClass returns the class named name, creating it on first use.
@@ -65,9 +209,6 @@ func NewLockClass(name string) *LockClass {
 	defer lockdep.Unlock()
 	if lockdep.classes == nil {
 		lockdep.classes = make(map[string]*LockClass)
-		lockdep.out = make(map[int][]*lockEdge)
-		lockdep.edges = make(map[[2]int]*lockEdge)
-		lockdep.held = make(map[int64][]heldLock)
 		lockdep.cycles = make(map[string]bool)
 	}
 	if c, ok := lockdep.classes[name]; ok {
@@ -118,55 +259,85 @@ func acquire(addr uintptr, class *LockClass, read, check bool) {
 	if class == nil || !lockdepOn() {
 		return
 	}
+	if !read && !class.writeLocked.Load() {
+		class.writeLocked.Store(true)
+	}
 	g := goid()
-	var reports []*report.Report
-	lockdep.Lock()
-	held := lockdep.held[g]
-	if !read {
-		class.writeLocked = true
-	}
-	for _, h := range held {
+	s := shardOf(g)
+	s.Lock()
+	hs := s.stack(g)
+	// Locking a sync.Mutex twice always deadlocks; a second RLock
+	// deadlocks as soon as a writer queues in between.
+	doubles := 0
+	// The first held lock of each other class with no edge to class yet.
+	var fresh []heldLock
+	for _, h := range hs.locks {
 		if h.addr == addr && check && (!h.read || read) {
-			// Locking a sync.Mutex twice always deadlocks; a second RLock
-			// deadlocks as soon as a writer queues in between.
-			op := report.OpLock
-			if read {
-				op = report.OpRLock
-			}
-			a := captureAccess(addr, 0, 0)
-			a.Op, a.LockClass = op, class.name
-			reports = append(reports, &report.Report{Kind: report.KindLockOrder, Accesses: []report.Access{*a}})
+			doubles++
+		}
+		if h.class != class && h.class.edgeTo(class) == nil && !heldClass(fresh, h.class) {
+			fresh = append(fresh, h)
 		}
 	}
-	for _, h := range held {
-		if h.class == class {
-			continue
-		}
-		key := [2]int{h.class.id, class.id}
-		if _, ok := lockdep.edges[key]; ok {
-			continue
-		}
-		a := captureAccess(addr, 0, 0)
-		a.Op, a.LockClass, a.HeldClass = report.OpLock, class.name, h.class.name
-		if read {
-			a.Op = report.OpRLock
-		}
-		e := &lockEdge{from: h.class, to: class, read: read && h.read, access: a}
-		if check {
-			if path := findPath(class, h.class); path != nil {
-				if r := cycleReport(append(path, e)); r != nil {
-					reports = append(reports, r)
+	if len(hs.locks) == 0 {
+		s.live.Add(1)
+	}
+	hs.locks = append(hs.locks, heldLock{addr: addr, class: class, read: read})
+	s.Unlock()
+	if doubles == 0 && len(fresh) == 0 {
+		return
+	}
+
+	op := report.OpLock
+	if read {
+		op = report.OpRLock
+	}
+	a := captureAccess(addr, 0, 0)
+	a.Op, a.LockClass = op, class.name
+	var reports []*report.Report
+	for range doubles {
+		reports = append(reports, &report.Report{Kind: report.KindLockOrder, Accesses: []report.Access{cloneAccess(a)}})
+	}
+	if len(fresh) > 0 {
+		lockdep.Lock()
+		for _, h := range fresh {
+			if h.class.edgeTo(class) != nil {
+				continue // another goroutine made it meanwhile
+			}
+			ea := cloneAccess(a)
+			ea.HeldClass = h.class.name
+			e := &lockEdge{from: h.class, to: class, read: read && h.read, access: &ea}
+			if check {
+				if path := findPath(class, h.class); path != nil {
+					if r := cycleReport(append(path, e)); r != nil {
+						reports = append(reports, r)
+					}
 				}
 			}
+			addEdge(e)
 		}
-		lockdep.edges[key] = e
-		lockdep.out[h.class.id] = append(lockdep.out[h.class.id], e)
+		lockdep.Unlock()
 	}
-	lockdep.held[g] = append(held, heldLock{addr: addr, class: class, read: read})
-	lockdep.Unlock()
 	for _, r := range reports {
 		emit(r)
 	}
+}
+
+func heldClass(locks []heldLock, c *LockClass) bool {
+	for _, h := range locks {
+		if h.class == c {
+			return true
+		}
+	}
+	return false
+}
+
+// cloneAccess copies a, stack included, so each report and edge owns its
+// access.
+func cloneAccess(a *report.Access) report.Access {
+	c := *a
+	c.Stack = slices.Clone(a.Stack)
+	return c
 }
 
 // findPath returns the edges of a path from one class to another in the
@@ -175,7 +346,11 @@ func findPath(from, to *LockClass) []*lockEdge {
 	seen := map[int]bool{from.id: true}
 	var walk func(c *LockClass) []*lockEdge
 	walk = func(c *LockClass) []*lockEdge {
-		for _, e := range lockdep.out[c.id] {
+		ce := c.out.Load()
+		if ce == nil {
+			return nil
+		}
+		for _, e := range ce.list {
 			if e.to == to {
 				return []*lockEdge{e}
 			}
@@ -201,7 +376,7 @@ func cycleReport(cycle []*lockEdge) *report.Report {
 	}
 	if allRead {
 		for _, e := range cycle {
-			if !e.to.writeLocked {
+			if !e.to.writeLocked.Load() {
 				return nil
 			}
 		}
@@ -223,47 +398,46 @@ func release(addr uintptr, read bool) {
 		return
 	}
 	g := goid()
-	lockdep.Lock()
-	defer lockdep.Unlock()
-	if removeHeld(g, addr, read) {
+	s := shardOf(g)
+	s.Lock()
+	ok := s.remove(g, addr, read)
+	s.Unlock()
+	if ok {
 		return
 	}
 	// Unlocked by another goroutine than the locker: find the holder.
-	for other := range lockdep.held {
-		if removeHeld(other, addr, read) {
-			return
+	for i := range heldLocks {
+		s := &heldLocks[i]
+		if s.live.Load() == 0 {
+			continue
 		}
-	}
-}
-
-// removeHeld removes the most recent matching lock from g's held list.
-func removeHeld(g int64, addr uintptr, read bool) bool {
-	held := lockdep.held[g]
-	for i := len(held) - 1; i >= 0; i-- {
-		if held[i].addr == addr && held[i].read == read {
-			held = append(held[:i], held[i+1:]...)
-			if len(held) == 0 {
-				delete(lockdep.held, g)
-			} else {
-				lockdep.held[g] = held
+		s.Lock()
+		for other := range s.byG {
+			if other != g && s.remove(other, addr, read) {
+				s.Unlock()
+				return
 			}
-			return true
 		}
+		s.Unlock()
 	}
-	return false
 }
 
 // resetLockdep forgets the graph, held locks and reported cycles; turning
 // the lockdep option on starts afresh. Classes stay interned.
 func resetLockdep() {
 	lockdep.Lock()
-	defer lockdep.Unlock()
-	lockdep.out = make(map[int][]*lockEdge)
-	lockdep.edges = make(map[[2]int]*lockEdge)
-	lockdep.held = make(map[int64][]heldLock)
 	lockdep.cycles = make(map[string]bool)
 	for _, c := range lockdep.byID {
-		c.writeLocked = false
+		c.out.Store(nil)
+		c.writeLocked.Store(false)
+	}
+	lockdep.Unlock()
+	for i := range heldLocks {
+		s := &heldLocks[i]
+		s.Lock()
+		s.byG, s.last = nil, nil
+		s.live.Store(0)
+		s.Unlock()
 	}
 }
 
