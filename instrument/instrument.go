@@ -116,6 +116,9 @@ func Package(cfg Config, files []string) (*Result, error) {
 		Selections: map[*ast.SelectorExpr]*types.Selection{},
 		Implicits:  map[ast.Node]types.Object{},
 		Scopes:     map[ast.Node]*types.Scope{},
+		// Per-file language versions (//go:build go1.N lines), for
+		// the loop variable semantics.
+		FileVersions: map[*ast.File]string{},
 	}
 	var imp types.Importer
 	if cfg.ImportCfg != "" {
@@ -163,7 +166,7 @@ func Package(cfg Config, files []string) (*Result, error) {
 		info:   info,
 		sizes:  sizes,
 		lang:   langVersion(cfg.GoVersion),
-		shared: findShared(info, asts),
+		shared: findShared(info, asts, cfg.GoVersion),
 	}
 	res := &Result{Files: map[string][]byte{}, replaced: map[string][][2]int{}}
 	if id := shadowsUniverse(info); id != nil {
