@@ -54,9 +54,23 @@ type collector struct {
 	// address can be computed without panicking (pointers non-nil,
 	// indexes in range); addRaw consumes it.
 	guard string
+	// akey, when set, identifies the address of the next check for
+	// redundancy elimination (see avail.go); addRaw consumes it.
+	akey *availKey
+	// avail, when set, holds the checks already made in the straight-line
+	// code before the accesses collected here; a check it covers is
+	// dropped. record adds this collector's checks to it.
+	avail  *avail
+	record bool
 }
 
-func (r *fileRewriter) collector() *collector { return &collector{r: r, seq: r.buf.reserve()} }
+func (r *fileRewriter) collector() *collector {
+	c := &collector{r: r, seq: r.buf.reserve()}
+	if r.availOK {
+		c.avail = r.avail
+	}
+	return c
+}
 
 func unparen(e ast.Expr) ast.Expr {
 	for {
@@ -293,6 +307,7 @@ func (c *collector) emitLoc(e ast.Expr, kind accessKind, size string, isRange bo
 		return
 	}
 	c.guard = c.r.guardOf(e)
+	c.akey = c.r.addrKey(e)
 	c.add(kind, isRange, addr+", "+size, c.r.text(e)+" "+size, pos)
 }
 
@@ -303,8 +318,8 @@ func (c *collector) add(kind accessKind, isRange bool, args, what string, pos to
 }
 
 func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
-	guard := c.guard
-	c.guard = ""
+	guard, akey := c.guard, c.akey
+	c.guard, c.akey = "", nil
 	if tooGuarded(guard) {
 		c.r.warn(pos, "access through a chain of pointers and indexes too long to instrument")
 		return
@@ -315,6 +330,18 @@ func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
 			// The same access twice in one evaluation (the slice
 			// header in copy(s, s[1:])): one check suffices.
 			return
+		}
+	}
+	strength := strengthOf(name)
+	if akey != nil && strength > 0 && c.avail != nil {
+		k := args + "|" + akey.objs
+		if c.avail.covered(k, strength) {
+			// An earlier statement of the same straight-line code
+			// checked this address (see avail.go).
+			return
+		}
+		if c.record {
+			c.avail.add(k, strength, akey.deps)
 		}
 	}
 	stmt, boolean := c.r.hookCall(name, args)
@@ -478,5 +505,6 @@ func (c *collector) deref(p ast.Expr, kind accessKind, pos token.Pos) {
 		return
 	}
 	c.guard = c.r.guardPtr(p)
+	c.akey = c.r.valueKey(p)
 	c.add(kind, isRange, "uintptr("+unsafeName+".Pointer("+ptext+")), "+size, "*"+ptext+" "+size, pos)
 }

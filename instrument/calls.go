@@ -139,6 +139,7 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 	}
 	c.r.usedUnsafe = true
 	c.guard = c.r.guardOf(s)
+	c.akey = c.r.valueKey(s)
 	c.add(kind, true, c.r.sliceData(st)+", "+size, st+"[:]", s.Pos())
 }
 
@@ -251,6 +252,7 @@ func (c *collector) lenWord(x ast.Expr, name string) {
 	}
 	size := strconv.FormatInt(word, 10)
 	c.guard = c.r.guardOf(x)
+	c.akey = c.r.addrKey(x)
 	c.add(kRead, false, addr+"+"+strconv.FormatInt(off, 10)+", "+size, name+"("+c.r.text(x)+") "+size, x.Pos())
 }
 

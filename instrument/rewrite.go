@@ -59,9 +59,18 @@ type fileRewriter struct {
 	// directive excludes: the line after a directive on a line of its
 	// own, the directive's line when it trails code.
 	ignoreLines map[int]bool
-	warnings    []string
-	warned      map[string]bool
-	sites       []site
+
+	// Redundant-check elimination (avail.go): the checks made by the
+	// straight-line statements walked so far in the current statement
+	// list; whether collectors created now may drop checks it covers;
+	// whether the statement's own checks add to it.
+	avail     *avail
+	availOK   bool
+	recording bool
+
+	warnings []string
+	warned   map[string]bool
+	sites    []site
 }
 
 func (p *pkgRewriter) newFile(f *ast.File, src []byte) *fileRewriter {
@@ -192,10 +201,15 @@ func (r *fileRewriter) block(b *ast.BlockStmt) {
 	r.list(b.List)
 }
 
+// list instruments a statement list: a block of its own for redundant
+// check elimination, which starts with nothing known.
 func (r *fileRewriter) list(list []ast.Stmt) {
+	saved, savedOK, savedRec := r.avail, r.availOK, r.recording
+	r.avail = newAvail()
 	for _, s := range list {
 		r.stmt(s)
 	}
+	r.avail, r.availOK, r.recording = saved, savedOK, savedRec
 }
 
 // ignored reports whether a //gocsan:ignore directive on the line before
@@ -207,7 +221,12 @@ func (r *fileRewriter) ignored(s ast.Stmt) bool {
 // stmt instruments a statement of a statement list.
 func (r *fileRewriter) stmt(s ast.Stmt) {
 	if r.ignored(s) {
+		r.avail.clear()
 		return
+	}
+	if _, ok := s.(*ast.LabeledStmt); ok {
+		// A jump target: nothing known from before holds there.
+		r.avail.clear()
 	}
 	at := s.Pos()
 	inner := s
@@ -220,6 +239,7 @@ func (r *fileRewriter) stmt(s ast.Stmt) {
 	}
 	if inner != s {
 		if r.ignored(inner) {
+			r.avail.clear()
 			return
 		}
 		switch inner.(type) {
@@ -231,7 +251,16 @@ func (r *fileRewriter) stmt(s ast.Stmt) {
 			at = inner.Pos()
 		}
 	}
+	straight := r.straightLine(inner)
+	r.availOK = straight || r.headerUsesAvail(inner)
+	r.recording = straight
 	r.stmtAt(inner, at)
+	r.availOK, r.recording = false, false
+	if straight {
+		r.avail.forget(r.assignedLocals(inner))
+	} else {
+		r.avail.clear()
+	}
 }
 
 // emitStmt inserts the collected checks as statements at p.
@@ -336,6 +365,7 @@ func (r *fileRewriter) simple(s ast.Stmt, c *collector) {
 // stmtAt instruments s, inserting statement-form checks at p.
 func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	c := r.collector()
+	c.record = r.recording
 	switch s := s.(type) {
 	case *ast.AssignStmt:
 		r.simple(s, c)

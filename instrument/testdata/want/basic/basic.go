@@ -39,7 +39,9 @@ func locals(a int, s string) int {
 
 func globals() {
 	g = 1       // want "Write g 8"
+	use(0)      // a call: checks after it are not redundant
 	g++         // want "ReadWrite g 8"
+	use(0)      //
 	g += c      // want "ReadWrite g 8"
 	_ = gs      // want "ReadRange gs 16"
 	gs = "x"    // want "WriteRange gs 16"
@@ -47,7 +49,7 @@ func globals() {
 	gt.in.a = 1 // want "Write gt.in.a 8"
 	x := gt     // want "ReadRange gt 120"
 	_ = x
-	gp.x = g  // want "Read g 8" "Read gp 8" "Write gp.x 8"
+	gp.x = g  // want "Read gp 8" "Write gp.x 8"
 	gm[1] = 2 // want "Read gm 8" "Write map gm 8"
 	_ = gfn() // want "Read gfn 8"
 }
@@ -55,12 +57,13 @@ func globals() {
 func pointers(p *T, q *Inner, pp **T) {
 	p.x = 1      // want "Write p.x 8"
 	p.b = 2      // want "Write p.b 1"
-	p.y = p.x    // want "Read p.x 8" "Write p.y 8"
+	p.y = p.x    // want "Write p.y 8"
+	use(0)       // a call: checks after it are not redundant
 	p.x += 2     // want "ReadWrite p.x 8"
 	p.in.b--     // want "ReadWrite p.in.b 8"
 	p.p.a = 1    // want "Read p.p 8" "Write p.p.a 8"
 	*q = Inner{} // want "WriteRange *q 16"
-	v := *q      // want "ReadRange *q 16"
+	v := *q      // *q was just written
 	_ = v
 	(*pp).x = 3 // want "Read *pp 8" "Write (*pp).x 8"
 	p.str = "a" // want "WriteRange p.str 16"
