@@ -32,8 +32,13 @@ const (
 // can place: as a statement before the statement holding the access, or
 // as a boolean (always true) operand of && inside an expression.
 type check struct {
-	key     string // the call without its site, to find duplicates
+	key string // the call without its site, to find duplicates
+	// stmt is the statement form, which counts down the enclosing
+	// function invocation's budget variable (see hookCall); plain is the
+	// statement form that does not, for places inside an inserted
+	// function literal, which must not capture that variable.
 	stmt    string
+	plain   string
 	boolean string
 	pos     token.Pos // the access, for tests and warnings
 	desc    string    // "Kind expr size", for tests
@@ -344,54 +349,100 @@ func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
 			c.avail.add(k, strength, akey.deps)
 		}
 	}
-	stmt, boolean := c.r.hookCall(name, args)
+	h := c.r.hookCall(name, args)
+	plain, boolean, slow := h.plain, h.boolean, h.slow
 	if guard != "" {
 		// The check never panics where the access itself would:
 		// the access panics at its own place in the statement,
 		// after what the language says comes before it.
-		stmt = "if " + guard + " { " + stmt + " }"
+		plain = "if " + guard + " { " + plain + " }"
+		slow = "if " + guard + " { " + slow + " }"
 		if strings.HasPrefix(boolean, "func() bool {") {
-			boolean = "func() bool { " + stmt + "; return true }()"
+			boolean = "func() bool { " + plain + "; return true }()"
 		} else {
 			boolean = "(!(" + guard + ") || " + boolean + ")"
 		}
 	}
-	c.checks = append(c.checks, check{key: key, stmt: stmt, boolean: boolean, pos: pos, desc: desc})
+	stmt := plain
+	if h.due != "" {
+		// The guard is only needed where the address is computed,
+		// on the slow path: the fast path names no operand.
+		stmt = "if " + budgetName + "--; " + h.due + " { " + slow + " }"
+	}
+	c.checks = append(c.checks, check{key: key, stmt: stmt, plain: plain, boolean: boolean, pos: pos, desc: desc})
 }
 
-// hookCall returns the statement and boolean forms of a call of the
-// runtime entry point name. Plain and ranged accesses go through the *At
-// entry points with a Site of their own (a per-file array), which the
-// runtime's per-site adaptive sampling needs and uniform sampling
-// ignores; the other entry points take no site.
-func (r *fileRewriter) hookCall(name, args string) (stmt, boolean string) {
+// budgetName is the local variable holding a function invocation's
+// sampling budget (runtime.Budget): declared as the first statement of
+// every function body with statement-level site checks, counted down by
+// each of them. Being local, it lives in a register or the goroutine's
+// own stack frame: no store-to-load chain through shared memory in tight
+// loops, and no cache line that every core running the code writes.
+const budgetName = "__gocsan_b"
+
+// A hook is the inserted code of one runtime call.
+type hook struct {
+	// plain is the call as a statement; boolean is an always-true
+	// expression making it.
+	plain, boolean string
+	// For site checks: due is the fast-path condition on the budget
+	// (after its decrement), slow the statement taking the slow path
+	// and assigning the budget it returns.
+	due, slow string
+}
+
+// hookCall returns the forms of a call of the runtime entry point name.
+// Plain and ranged accesses have a Site of their own (one element of a
+// package array), which the runtime's per-site adaptive sampling needs.
+// As statements they count down the invocation's budget and call the
+// *Slow entry points only when the site is due:
+//
+//	if __gocsan_b--; __gocsan_sites[4].Due(__gocsan_b) { __gocsan_b = __gocsan.ReadSlow(&__gocsan_sites[4], addr, size, __gocsan_b) }
+//
+// Inside expressions, and in inserted function literals, they call the
+// *At entry points (ReadAtB, ...), which count down the site itself. The
+// other entry points take no site.
+func (r *fileRewriter) hookCall(name, args string) hook {
 	r.usedRT = true
 	switch name {
 	case "Read", "Write", "ReadWrite", "ReadRange", "WriteRange":
-		site := "&" + r.sitesName() + "[" + strconv.Itoa(r.numSites) + "]"
+		n := strconv.Itoa(r.numSites)
 		r.numSites++
+		site := "&" + r.sitesName() + "[" + n + "]"
+		var h hook
+		h.due = r.sitesName() + "[" + n + "].Due(" + budgetName + ")"
+		slowArgs := site + ", " + args + ", " + budgetName
 		if strings.Contains(args, sitePlaceholder) {
-			// The map helper returns the site with the address.
+			// The map helper returns the site with the address
+			// (and, for the slow path, the budget).
+			slowArgs = strings.Replace(args, r.mhName()+"("+sitePlaceholder, r.mhbName()+"("+site, 1)
+			slowArgs = strings.TrimSuffix(slowArgs, ")") + ", " + budgetName + ")"
+			r.needMHB = true
 			args = strings.Replace(args, sitePlaceholder, site, 1)
 		} else {
 			args = site + ", " + args
 		}
-		stmt = rtName + "." + name + "At(" + args + ")"
+		h.slow = budgetName + " = " + rtName + "." + name + "Slow(" + slowArgs + ")"
+		h.plain = rtName + "." + name + "At(" + args + ")"
 		if name == "Read" || name == "Write" {
-			return stmt, rtName + "." + name + "AtB(" + args + ")"
+			h.boolean = rtName + "." + name + "AtB(" + args + ")"
+		} else {
+			h.boolean = "func() bool { " + h.plain + "; return true }()"
 		}
-	default:
-		stmt = rtName + "." + name + "(" + args + ")"
+		return h
 	}
-	return stmt, "func() bool { " + stmt + "; return true }()"
+	plain := rtName + "." + name + "(" + args + ")"
+	return hook{plain: plain, boolean: "func() bool { " + plain + "; return true }()"}
 }
 
-// addStmt records a check that only has a statement form (a conditional).
-func (c *collector) addStmt(stmt, desc string, pos token.Pos) {
+// addStmt records a check that only has a statement form (a conditional),
+// stmt, with plain its form that does not use the budget.
+func (c *collector) addStmt(stmt, plain, desc string, pos token.Pos) {
 	c.r.usedRT = true
 	c.checks = append(c.checks, check{
 		stmt:    stmt,
-		boolean: "func() bool { " + stmt + "; return true }()",
+		plain:   plain,
+		boolean: "func() bool { " + plain + "; return true }()",
 		pos:     pos,
 		desc:    desc,
 	})

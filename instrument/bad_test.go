@@ -87,7 +87,7 @@ func TestDeepChainBounded(t *testing.T) {
 	if len(res.Warnings) == 0 {
 		t.Error("no warning for the levels left uninstrumented")
 	}
-	if !strings.Contains(string(out), "__gocsan.ReadAt(") {
+	if !strings.Contains(string(out), "__gocsan.ReadSlow(") {
 		t.Error("shallow levels not instrumented")
 	}
 }

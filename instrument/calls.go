@@ -310,13 +310,16 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 	}
 	c.r.usedUnsafe = true
 	data := c.r.sliceData(st)
-	write, _ := c.r.hookCall("WriteRange", data+"+uintptr(len("+st+"))*"+elem+", uintptr("+n+")*"+elem)
-	read, _ := c.r.hookCall("ReadRange", data+", uintptr(len("+st+"))*"+elem)
-	stmt := "if len(" + st + ")+" + n + " <= cap(" + st + ") { " + write + " } else { " + read + " }"
+	write := c.r.hookCall("WriteRange", data+"+uintptr(len("+st+"))*"+elem+", uintptr("+n+")*"+elem)
+	read := c.r.hookCall("ReadRange", data+", uintptr(len("+st+"))*"+elem)
+	fits := "if len(" + st + ")+" + n + " <= cap(" + st + ") { "
+	stmt := fits + "if " + budgetName + "--; " + write.due + " { " + write.slow + " } } else { if " + budgetName + "--; " + read.due + " { " + read.slow + " } }"
+	plain := fits + write.plain + " } else { " + read.plain + " }"
 	if g := c.r.guardOf(s); g != "" {
 		stmt = "if " + g + " { " + stmt + " }"
+		plain = "if " + g + " { " + plain + " }"
 	}
-	c.addStmt(stmt, "Append "+st, e.Pos())
+	c.addStmt(stmt, plain, "Append "+st, e.Pos())
 }
 
 // copyEffect checks copy(dst, src): min(len(dst), len(src)) elements are

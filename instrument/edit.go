@@ -3,6 +3,7 @@ package instrument
 import (
 	"bytes"
 	"sort"
+	"strings"
 )
 
 // An editBuffer collects insertions and replacements at byte offsets of
@@ -67,6 +68,16 @@ func (b *editBuffer) replace(start, end int, text string) {
 }
 
 func (b *editBuffer) changed() bool { return len(b.edits) > 0 }
+
+// inserted reports whether the text of some edit contains s.
+func (b *editBuffer) inserted(s string) bool {
+	for _, e := range b.edits {
+		if strings.Contains(e.text, s) {
+			return true
+		}
+	}
+	return false
+}
 
 // replacedRanges returns the original byte ranges replaced by edits.
 func (b *editBuffer) replacedRanges() [][2]int {

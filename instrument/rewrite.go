@@ -42,6 +42,13 @@ type site struct {
 	desc string
 }
 
+// fnState is what the walk of one function body (of a declaration or
+// literal) learns about it.
+type fnState struct {
+	seq   int  // reserved edit order for the budget declaration
+	needB bool // a statement-level site check uses the budget variable
+}
+
 // A fileRewriter rewrites one file.
 type fileRewriter struct {
 	*pkgRewriter
@@ -50,10 +57,11 @@ type fileRewriter struct {
 	buf    *editBuffer
 	suffix string // makes per-file helper names unique in the package
 
-	usedRT, usedUnsafe, needMH, needID, needMin, needClose bool
-	exitKeep                                               string // "os.Exit" when calls were replaced
+	usedRT, usedUnsafe, needMH, needMHB, needID, needMin, needClose bool
+	exitKeep                                                        string // "os.Exit" when calls were replaced
 
-	funcName string // enclosing function declaration, for lock classes
+	funcName string   // enclosing function declaration, for lock classes
+	fn       *fnState // innermost function body being walked
 
 	// ignoreLines maps the lines whose statements a //gocsan:ignore
 	// directive excludes: the line after a directive on a line of its
@@ -106,6 +114,7 @@ func isDirective(comment, name string) bool {
 }
 
 func (r *fileRewriter) mhName() string    { return "__gocsan_mh_" + r.suffix }
+func (r *fileRewriter) mhbName() string   { return "__gocsan_mhb_" + r.suffix }
 func (r *fileRewriter) idName() string    { return "__gocsan_id_" + r.suffix }
 func (r *fileRewriter) minName() string   { return "__gocsan_min_" + r.suffix }
 func (r *fileRewriter) closeName() string { return "__gocsan_close_" + r.suffix }
@@ -176,7 +185,7 @@ func (r *fileRewriter) rewrite() {
 				after := d.Body.Lbrace + 1
 				r.buf.open(r.off(after), " defer "+rtName+".MainExit(); "+r.lineDir(after))
 			}
-			r.block(d.Body)
+			r.funcBody(d.Body)
 		case *ast.GenDecl:
 			r.funcName = "init"
 			// Function literals in package-level initializers run
@@ -192,7 +201,43 @@ func (r *fileRewriter) rewrite() {
 	}
 }
 
-func (r *fileRewriter) funcLit(lit *ast.FuncLit) { r.block(lit.Body) }
+func (r *fileRewriter) funcLit(lit *ast.FuncLit) { r.funcBody(lit.Body) }
+
+// funcBody instruments the body of a function declaration or literal.
+// When a statement-level check in it (not in a nested literal, which has
+// its own) counts down the budget, the body starts by declaring it:
+// first, so that no goto jumps over the declaration and every check
+// follows it; per literal, shadowing the enclosing function's, so that
+// no closure captures a budget variable (a captured variable lives in
+// memory, shared by the goroutines running the closure).
+func (r *fileRewriter) funcBody(b *ast.BlockStmt) {
+	if b == nil {
+		return
+	}
+	saved := r.fn
+	fn := &fnState{seq: r.buf.reserve()}
+	r.fn = fn
+	r.block(b)
+	r.fn = saved
+	if fn.needB {
+		after := b.Lbrace + 1
+		r.buf.openSeq(fn.seq, r.off(after), " "+budgetName+" := "+rtName+".Budget(); "+r.lineDir(after))
+	}
+}
+
+// stmtText returns the statement forms of checks joined, noting when
+// they use the enclosing function's budget variable.
+func (r *fileRewriter) stmtText(checks []check) string {
+	var parts []string
+	for _, k := range checks {
+		parts = append(parts, k.stmt)
+	}
+	text := strings.Join(parts, "; ")
+	if r.fn != nil && strings.Contains(text, budgetName) {
+		r.fn.needB = true
+	}
+	return text
+}
 
 func (r *fileRewriter) block(b *ast.BlockStmt) {
 	if b == nil {
@@ -268,11 +313,7 @@ func (r *fileRewriter) emitStmt(p token.Pos, c *collector) {
 	if len(c.checks) == 0 {
 		return
 	}
-	var parts []string
-	for _, k := range c.checks {
-		parts = append(parts, k.stmt)
-	}
-	r.buf.openSeq(c.seq, r.off(p), strings.Join(parts, "; ")+"; "+r.lineDir(p))
+	r.buf.openSeq(c.seq, r.off(p), r.stmtText(c.checks)+"; "+r.lineDir(p))
 	r.record(c.checks)
 }
 
@@ -528,9 +569,11 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			pc := r.collector()
 			r.simple(s.Post, pc)
 			if len(pc.checks) > 0 {
+				// Inside a function literal: the forms that do
+				// not name the budget variable.
 				var parts []string
 				for _, k := range pc.checks {
-					parts = append(parts, k.stmt)
+					parts = append(parts, k.plain)
 				}
 				r.buf.openSeq(pc.seq, r.off(s.Post.Pos()), "func() { "+strings.Join(parts, "; ")+"; "+r.lineDir(s.Post.Pos()))
 				r.buf.closeSeq(pc.seq, r.off(s.Post.End()), " }()"+r.lineDir(s.Post.End()))
@@ -666,11 +709,7 @@ func (r *fileRewriter) ifStmt(s *ast.IfStmt, p token.Pos, elseIf bool) {
 	}
 	if len(pre.checks) > 0 {
 		if elseIf {
-			var parts []string
-			for _, k := range pre.checks {
-				parts = append(parts, k.stmt)
-			}
-			r.buf.openSeq(pre.seq, r.off(s.Pos()), "{ "+strings.Join(parts, "; ")+"; "+r.lineDir(s.Pos()))
+			r.buf.openSeq(pre.seq, r.off(s.Pos()), "{ "+r.stmtText(pre.checks)+"; "+r.lineDir(s.Pos()))
 			r.buf.closeSeq(pre.seq, r.off(s.End()), " }"+r.lineDir(s.End()))
 			r.record(pre.checks)
 		} else {
@@ -733,8 +772,13 @@ func (r *fileRewriter) importsEnd() token.Pos {
 // output returns the rewritten file.
 func (r *fileRewriter) output() []byte {
 	var tail []string
-	if r.needMH {
+	// A helper is kept only when inserted text calls it: the map
+	// helpers are needed by the forms placed (see hookCall).
+	if r.needMH && r.buf.inserted(r.mhName()+"(") {
 		tail = append(tail, "func "+r.mhName()+"(s *"+rtName+".Site, h uintptr) (*"+rtName+".Site, uintptr, uintptr) { if h == 0 { return s, 0, 0 }; return s, h, 8 }")
+	}
+	if r.needMHB && r.buf.inserted(r.mhbName()+"(") {
+		tail = append(tail, "func "+r.mhbName()+"(s *"+rtName+".Site, h uintptr, b int32) (*"+rtName+".Site, uintptr, uintptr, int32) { if h == 0 { return s, 0, 0, b }; return s, h, 8, b }")
 	}
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
