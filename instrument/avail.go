@@ -29,7 +29,11 @@ import (
 // function's own statements) are remembered. The header of an if or
 // switch statement (init, conditions, case expressions) evaluated right
 // after straight-line statements uses what they checked, unless it holds
-// a barrier itself; nothing inside a compound statement adds to it.
+// a barrier itself or an init statement that assigns; the checks its
+// header makes before the statement cover what the header evaluates later
+// (right operands of && and ||, else-if conditions). Nothing inside a
+// compound statement's blocks uses or adds to it, and after the statement
+// nothing is known.
 
 // An avail is what the straight-line statements walked so far in one
 // statement list have checked.
@@ -242,12 +246,14 @@ func (r *fileRewriter) straightLine(s ast.Stmt) bool {
 
 // headerUsesAvail reports whether the header of the compound statement
 // s may use what the statements before it checked: s is an if (with its
-// else-if chain) or switch whose header holds no barrier.
+// else-if chain) or switch whose header holds no barrier, and whose init
+// statements only declare new variables (an assignment could change an
+// address a check depends on between the init and the condition).
 func (r *fileRewriter) headerUsesAvail(s ast.Stmt) bool {
 	switch s := s.(type) {
 	case *ast.IfStmt:
 		for {
-			if r.hasBarrier(s.Init, s.Cond) {
+			if r.hasBarrier(s.Init, s.Cond) || !r.declaresOnly(s.Init) {
 				return false
 			}
 			next, ok := s.Else.(*ast.IfStmt)
@@ -257,7 +263,7 @@ func (r *fileRewriter) headerUsesAvail(s ast.Stmt) bool {
 			s = next
 		}
 	case *ast.SwitchStmt:
-		if r.hasBarrier(s.Init, s.Tag) {
+		if r.hasBarrier(s.Init, s.Tag) || !r.declaresOnly(s.Init) {
 			return false
 		}
 		for _, cl := range s.Body.List {
@@ -270,6 +276,25 @@ func (r *fileRewriter) headerUsesAvail(s ast.Stmt) bool {
 		return true
 	}
 	return false
+}
+
+// declaresOnly reports whether the init statement s is absent or a short
+// variable declaration of new variables only.
+func (r *fileRewriter) declaresOnly(s ast.Stmt) bool {
+	if s == nil {
+		return true
+	}
+	a, ok := s.(*ast.AssignStmt)
+	if !ok || a.Tok != token.DEFINE {
+		return false
+	}
+	for _, e := range a.Lhs {
+		id, ok := e.(*ast.Ident)
+		if !ok || (id.Name != "_" && r.info.Defs[id] == nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // assignedLocals returns the variables the straight-line statement s

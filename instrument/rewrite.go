@@ -465,6 +465,7 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	case *ast.IfStmt:
 		r.ifStmt(s, p, false)
 	case *ast.SwitchStmt:
+		c.record = r.availOK // as for an if header
 		if s.Init != nil {
 			r.simple(s.Init, c)
 		}
@@ -697,10 +698,15 @@ func (r *fileRewriter) rangeStmt(s *ast.RangeStmt, c *collector) {
 // into a block wrapped around it.
 func (r *fileRewriter) ifStmt(s *ast.IfStmt, p token.Pos, elseIf bool) {
 	pre := r.collector()
+	// What the header checks before the statement also covers what it
+	// evaluates later (the right operands of && and ||, else-if
+	// conditions): see avail.go.
+	pre.record = r.availOK
 	if s.Init != nil {
 		r.simple(s.Init, pre)
 	}
 	cond := r.collector()
+	cond.record = r.availOK
 	cond.read(s.Cond)
 	if s.Init == nil && !elseIf {
 		pre.checks = append(pre.checks, cond.checks...)

@@ -13,7 +13,7 @@ func conds(p *T, ok bool) int {
 		return 1
 	} else if p.y > 0 { // want "Read p.y 8"
 		return 2
-	} else if v := p.x; v > g { // want "Read p.x 8" "Read g 8"
+	} else if v := p.x; v > g { // want "Read g 8"
 		return v
 	}
 	if p != nil && p.x > 0 || ok && g > 0 { // want "Read p.x 8" "Read g 8"

@@ -124,3 +124,29 @@ func shadow() *int {
 	gv = 1 // want "Write gv 8"
 	return p
 }
+
+func headers(p, q *T, ok bool) {
+	f()
+	if p.x < 0 || p.x > 1 { // want "Read p.x 8"
+	}
+	f()
+	if p.y > 0 { // want "Read p.y 8"
+	} else if ok && p.y < 0 {
+	}
+	f()
+	switch p.x { // want "Read p.x 8"
+	case 1:
+	default:
+		_ = p.x // want "Read p.x 8"
+	}
+	_ = p.x             // want "Read p.x 8"
+	if p = q; p.x > 0 { // want "Read p.x 8"
+	}
+	_ = p.y      // want "Read p.y 8"
+	if p.y > 0 { // want "Read p.y 8"
+	} else if p = q; p.y > 0 { // want "Read p.y 8"
+	}
+	f()
+	if v := p.x; v > 0 || p.x > 1 { // want "Read p.x 8"
+	}
+}
