@@ -51,10 +51,12 @@ var (
 	armed atomic.Int32
 
 	// armedLimit is armed folded into the per-site fast path (site.go):
-	// 0 while armed is 0, MaxInt32 otherwise. It is recomputed after each
-	// change of armed; two changes racing can leave it briefly stale,
-	// which can only make a site skip a check (a missed race, never a
-	// false report) until the next change.
+	// 0 while no watcher is delaying, MaxInt32 otherwise. Reordered
+	// watchpoints in flight (lingerCount) are left out: they can stay
+	// armed for reorder_window after every sample, and making every hot
+	// access check the table all that time would cost more than the
+	// delays themselves. Cold sites, sampled accesses, marked accesses
+	// and the uniform hooks still check them (they look at armed).
 	armedLimit atomic.Int32
 
 	// enabled mirrors Options.Enabled for the slow paths.
@@ -185,13 +187,13 @@ func removeWatchpoint(slot int) {
 // store agreeing with the last count.
 func syncArmedLimit() {
 	for {
-		a := armed.Load()
+		a, l := armed.Load(), lingerCount.Load()
 		limit := int32(0)
-		if a != 0 {
+		if a != l {
 			limit = math.MaxInt32
 		}
 		armedLimit.Store(limit)
-		if armed.Load() == a {
+		if armed.Load() == a && lingerCount.Load() == l {
 			return
 		}
 	}
@@ -226,9 +228,6 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 		return
 	}
 	if disabledForCurrent() {
-		return
-	}
-	if !isAssert && !delayAllowed() {
 		return
 	}
 	slot, ok := insertWatchpoint(addr, size, isWrite, 0)
@@ -290,11 +289,10 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 		if o.UnknownOrigin || isAssert {
 			reportUnknownOrigin(addr, size, typ, old, cur, mask)
 		}
-	} else if o.Reorder && !isAssert && mask == 0 && !onStack(addr, sp) && delayAllowed() {
+	} else if o.Reorder && !isAssert && mask == 0 && !onStack(addr, sp) {
 		// Nothing happened during the delay: keep the access in flight
 		// until this goroutine's next barrier (reorder.go). The slot
-		// stays in use, and while it does every access checks the
-		// table, so the time in flight comes out of the delay budget.
+		// stays in use.
 		linger(o, slot, encoded, addr, size, typ)
 		return
 	}

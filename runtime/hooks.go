@@ -20,18 +20,18 @@ func ReadWrite(addr, size uintptr) { checkAccess(addr, size, accessCompound|acce
 // AtomicRead is a marked read (sync/atomic Load).
 //
 // Marked accesses never arm watchpoints, so with nothing armed they have
-// nothing to do: the check is inlined into the caller. A reordered
-// watchpoint in flight holds a slot, so the barrier an atomic operation
-// is never has work to do while nothing is armed either.
+// nothing to do: the check is inlined into the caller. armed counts the
+// reordered watchpoints in flight too, which an atomic operation, a full
+// barrier, must end.
 func AtomicRead(addr, size uintptr) {
-	if armedLimit.Load() != 0 {
+	if armed.Load() != 0 {
 		atomicSlow(addr, size, accessAtomic)
 	}
 }
 
 // AtomicWrite is a marked write (sync/atomic Store).
 func AtomicWrite(addr, size uintptr) {
-	if armedLimit.Load() != 0 {
+	if armed.Load() != 0 {
 		atomicSlow(addr, size, accessAtomic|accessWrite)
 	}
 }
@@ -39,7 +39,7 @@ func AtomicWrite(addr, size uintptr) {
 // AtomicReadWrite is a marked read-modify-write (Add, Swap, CompareAndSwap,
 // And, Or), counted as such even when a CompareAndSwap fails, as KCSAN does.
 func AtomicReadWrite(addr, size uintptr) {
-	if armedLimit.Load() != 0 {
+	if armed.Load() != 0 {
 		atomicSlow(addr, size, accessAtomic|accessCompound|accessWrite)
 	}
 }
@@ -93,6 +93,8 @@ func checkAccess(addr, size uintptr, typ accessType) {
 	}
 	if shouldWatch() {
 		resetSkip(opts())
-		setupWatchpoint(addr, size, typ, 0)
+		if delayAllowed() {
+			setupWatchpoint(addr, size, typ, 0)
+		}
 	}
 }

@@ -38,7 +38,6 @@ type lingerInfo struct {
 	encoded  uint64
 	access   *report.Access
 	deadline time.Time
-	since    int64 // nanotime when it started lingering
 }
 
 var (
@@ -81,7 +80,7 @@ func releaseSlow() {
 func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ accessType) bool {
 	a := captureAccess(addr, size, typ|accessScoped)
 	g := a.Goroutine
-	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: time.Now().Add(o.ReorderWindow), since: nanotime()}
+	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: time.Now().Add(o.ReorderWindow)}
 	lingerMu.Lock()
 	previous := lingeringBy[g]
 	lingeringBy[g] = []int{slot}
@@ -90,6 +89,7 @@ func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ access
 		reclaimLinger(s)
 	}
 	lingerCount.Add(1)
+	syncArmedLimit()
 	owners[slot].Store(g)
 	lingers[slot].Store(li)
 	// Re-publish the watchpoint; from here a hitter may claim it.
@@ -146,7 +146,6 @@ func freeLinger(slot int, li *lingerInfo, unregister bool) {
 	}
 	lingers[slot].Store(nil)
 	lingerCount.Add(-1)
-	chargeDelay(time.Duration(nanotime() - li.since))
 	removeWatchpoint(slot)
 	countN(UsedWatchpoints, -1)
 }

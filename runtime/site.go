@@ -95,17 +95,22 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 	if armed.Load() != 0 && checkWatchpoints(addr, size, typ) {
 		return b
 	}
+	exempt := false // from the delay budget
 	if !s.hot {
 		o := opts()
 		switch {
 		case o.Sampling != samplingAdaptive || !o.Enabled:
 			s.hot = true
-		case !delayAllowed():
-			// Leave the site due: it is sampled when the budget allows.
+		case s.k >= siteBurst && !delayAllowed():
+			// Leave the site due: it is sampled when the budget
+			// allows. A site's first burst is exempt: new code is
+			// where races are found, and what it costs is bounded by
+			// the amount of code, not by how long the program runs.
 			return b
 		default:
 			if s.n--; s.n <= 0 {
 				sample = true
+				exempt = s.k < siteBurst
 				s.n = int32(siteSkip(o, s.k))
 				if s.k++; s.k >= coldSamples {
 					s.hot = true
@@ -113,7 +118,7 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 			}
 		}
 	}
-	if sample {
+	if sample && (exempt || delayAllowed()) {
 		setupWatchpoint(addr, size, typ, 0)
 	}
 	return b
@@ -223,12 +228,14 @@ func siteSlow(s *Site, addr, size uintptr, typ accessType) {
 		s.n = 1
 		if shouldWatch() {
 			resetSkip(o)
-			setupWatchpoint(addr, size, typ, 0)
+			if delayAllowed() {
+				setupWatchpoint(addr, size, typ, 0)
+			}
 		}
 		return
 	}
-	if s.n > 0 {
-		return
+	if s.n > 0 || s.k >= siteBurst && !delayAllowed() {
+		return // due, or due once the delay budget allows (see slowAt)
 	}
 	s.n = int32(siteSkip(o, s.k))
 	s.k++

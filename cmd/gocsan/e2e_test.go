@@ -139,7 +139,7 @@ func readReports(t *testing.T, path string) []*report.Report {
 // over (-count=2): every racy function must be reported with exactly the
 // two lines its markers name and its test must fail both times; no
 // race-free twin may be reported or fail. GOCSAN watches every access
-// with a long delay (skip=1 delay=1ms), which makes detection
+// with a long delay (skip=1 delay=1ms delay_budget=0), which makes detection
 // deterministic: both sides of each race loop after a common start, so
 // one side's armed watchpoint is always hit by the other.
 func TestRacyCatalogue(t *testing.T) {
@@ -150,7 +150,7 @@ func TestRacyCatalogue(t *testing.T) {
 	// Deterministic by settings: every access watched, long delays. The
 	// reordering model is off: its in-flight watchpoints can take the
 	// place of the ones that catch these plain races (see docs/engine.md).
-	env := []string{"GOCSAN=skip=1 delay=1ms report_once_in=0 reorder=0 json_path=" + jsonPath}
+	env := []string{"GOCSAN=skip=1 delay=1ms delay_budget=0 report_once_in=0 reorder=0 json_path=" + jsonPath}
 	out, code := gocsan(t, dir, env, "test", "-profile=ci", "-count=2", "-v", ".")
 	if code != 1 {
 		t.Errorf("exit code %d, want 1", code)
@@ -219,7 +219,7 @@ func TestRacyCatalogue(t *testing.T) {
 // exits 66 after a race (the runtime's exitcode option), 0 otherwise.
 func TestRunAndBuild(t *testing.T) {
 	dir := abs(t, "../../testdata/racy")
-	env := []string{"GOCSAN=skip=1 delay=1ms"}
+	env := []string{"GOCSAN=skip=1 delay=1ms delay_budget=0"}
 	out, code := gocsan(t, dir, env, "run", "./cmd/racer", "Field")
 	if code == 0 || !strings.Contains(out, "BUG: KCSAN: data-race in example.com/racy.Field") ||
 		!regexp.MustCompile(`(?m)^gocsan: \d+ races? in 1 package`).MatchString(out) {
@@ -338,7 +338,7 @@ func TestDependencies(t *testing.T) {
 
 	// Offline from here on: everything is in the module cache now.
 	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
-	env := []string{"GOCSAN=skip=1 delay=1ms json_path=" + jsonPath, "GOPROXY=off"}
+	env := []string{"GOCSAN=skip=1 delay=1ms delay_budget=0 json_path=" + jsonPath, "GOPROXY=off"}
 	out, code = gocsan(t, dir, env, "test", "-count=1", "-instrument="+depsPatterns, "./racybtree")
 	if code != 1 {
 		t.Errorf("racybtree: exit %d, want 1\n%s", code, out)
@@ -434,7 +434,7 @@ func Race(n int) {
 }
 `,
 	})
-	out, code := gocsan(t, filepath.Join(dir, "a"), []string{"GOCSAN=skip=1 delay=1ms"}, "test", "-count=1", ".")
+	out, code := gocsan(t, filepath.Join(dir, "a"), []string{"GOCSAN=skip=1 delay=1ms delay_budget=0"}, "test", "-count=1", ".")
 	if code != 1 || !strings.Contains(out, "BUG: KCSAN: data-race in example.com/b.Race") || !strings.Contains(out, "--- FAIL: TestB") {
 		t.Errorf("workspace: exit %d, want 1 with a report in example.com/b.Race and TestB failing:\n%s", code, out)
 	}
@@ -456,7 +456,7 @@ func TestVendor(t *testing.T) {
 		t.Fatalf("go mod vendor: %v\n%s", err, out)
 	}
 	jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
-	env := []string{"GOCSAN=skip=1 delay=1ms json_path=" + jsonPath, "GOFLAGS=-mod=vendor"}
+	env := []string{"GOCSAN=skip=1 delay=1ms delay_budget=0 json_path=" + jsonPath, "GOFLAGS=-mod=vendor"}
 	// The same -instrument as TestDependencies: the same package
 	// selection shares its build-cache entries for the standard library.
 	out, code := gocsan(t, dir, env, "test", "-count=1", "-instrument="+depsPatterns, "./racybtree")
@@ -494,7 +494,7 @@ func TestSelfHosting(t *testing.T) {
 // gocsan switches to atomic mode, cause no reports in the race-free tests.
 func TestCover(t *testing.T) {
 	dir := abs(t, "../../testdata/racy")
-	env := []string{"GOCSAN=skip=1 delay=1ms"}
+	env := []string{"GOCSAN=skip=1 delay=1ms delay_budget=0"}
 	out, code := gocsan(t, dir, env, "test", "-profile=ci", "-count=1", "-cover", "-run", "TestSafe|TestRacyField", ".")
 	if code != 1 || !strings.Contains(out, "--- FAIL: TestRacyField") || strings.Contains(out, "--- FAIL: TestSafe") ||
 		!strings.Contains(out, "coverage: ") {

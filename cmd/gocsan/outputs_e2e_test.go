@@ -29,7 +29,7 @@ func TestCIOutputs(t *testing.T) {
 	cmd := exec.Command(gocsanBinary(t), "test", "-profile=ci", "-count=1", "-json",
 		"-sarif="+sarifPath, "-junit="+junitPath, "-html="+htmlPath, ".")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 reorder=0 json_path="+jsonPath, "GITHUB_ACTIONS=")
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms delay_budget=0 report_once_in=0 reorder=0 json_path="+jsonPath, "GITHUB_ACTIONS=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -143,7 +143,7 @@ func TestCIOutputs(t *testing.T) {
 		t.Errorf("report against its own baseline: exit %d\n%s", code, o)
 	}
 	mapOnly := filepath.Join(out, "map.jsonl")
-	if o, code := gocsan(t, dir, []string{"GOCSAN=skip=1 delay=1ms report_once_in=0 json_path=" + mapOnly}, "test", "-count=1", "-run=^TestRacyMap$", "."); code != 1 {
+	if o, code := gocsan(t, dir, []string{"GOCSAN=skip=1 delay=1ms delay_budget=0 report_once_in=0 json_path=" + mapOnly}, "test", "-count=1", "-run=^TestRacyMap$", "."); code != 1 {
 		t.Fatalf("racy map run: exit %d\n%s", code, o)
 	}
 	small := filepath.Join(out, "small.json")

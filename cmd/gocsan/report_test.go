@@ -39,7 +39,7 @@ func runRacy(t *testing.T) racyRun {
 			run = "TestCrashAfterRace"
 		}
 		cmd := exec.Command("go", "test", "-count=1", "-json", "-run", run, "../../report/testjson/testdata/racy")
-		cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms report_once_in=0 unknown_origin=0 json_path="+racy.reports, "RACY_CRASH="+crash)
+		cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms delay_budget=0 report_once_in=0 unknown_origin=0 json_path="+racy.reports, "RACY_CRASH="+crash)
 		var stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &events, &stderr
 		err := cmd.Run()
