@@ -222,10 +222,20 @@ func NewLockClass(name string) *LockClass {
 
 // Lock is called before sync.Mutex.Lock or RWMutex.Lock of the lock at
 // addr. It is also a point the reordering model treats as an acquire.
-func Lock(addr uintptr, class *LockClass) { acquire(addr, class, false, true) }
+//
+// With lockdep off the hooks inline to one load (lockdepActive).
+func Lock(addr uintptr, class *LockClass) {
+	if lockdepActive.Load() {
+		acquire(addr, class, false, true)
+	}
+}
 
 // RLock is called before RWMutex.RLock.
-func RLock(addr uintptr, class *LockClass) { acquire(addr, class, true, true) }
+func RLock(addr uintptr, class *LockClass) {
+	if lockdepActive.Load() {
+		acquire(addr, class, true, true)
+	}
+}
 
 // TryLocked is called after TryLock or TryRLock returned ok. A try-lock
 // never waits, so it cannot close a deadlock cycle; it only records the
@@ -240,15 +250,23 @@ func TryLocked(addr uintptr, class *LockClass, read, ok bool) {
 // be unlocked by another goroutine than the one that locked it; the lock
 // is then removed from its holder's list.
 func Unlock(addr uintptr) {
-	release(addr, false)
+	if lockdepActive.Load() {
+		release(addr, false)
+	}
 	Release()
 }
 
 // RUnlock is called before RWMutex.RUnlock.
 func RUnlock(addr uintptr) {
-	release(addr, true)
+	if lockdepActive.Load() {
+		release(addr, true)
+	}
 	Release()
 }
+
+// lockdepActive mirrors Enabled && Lockdep for the inlined hooks;
+// Configure sets it.
+var lockdepActive atomic.Bool
 
 func lockdepOn() bool {
 	o := opts()

@@ -299,6 +299,7 @@ func Configure(o Options) error {
 	}
 	current.Store(&o)
 	enabled.Store(o.Enabled)
+	lockdepActive.Store(o.Enabled && o.Lockdep)
 	configureBudget(&o)
 	dropLingers()
 	limiter.setWindow(o.ReportOnceIn)
