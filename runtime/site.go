@@ -101,12 +101,6 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 		switch {
 		case o.Sampling != samplingAdaptive || !o.Enabled:
 			s.hot = true
-		case s.k >= siteBurst && !delayAllowed():
-			// Leave the site due: it is sampled when the budget
-			// allows. A site's first burst is exempt: new code is
-			// where races are found, and what it costs is bounded by
-			// the amount of code, not by how long the program runs.
-			return b
 		default:
 			if s.n--; s.n <= 0 {
 				sample = true
@@ -118,6 +112,12 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 			}
 		}
 	}
+	// A sample the delay budget has no time for is dropped, and the site
+	// goes on on its schedule (a site left due would take the slow path
+	// on every execution until the budget refills). A site's first burst
+	// is exempt: new code is where races are found, and what watching it
+	// costs is bounded by the amount of code, not by how long the program
+	// runs.
 	if sample && (exempt || delayAllowed()) {
 		setupWatchpoint(addr, size, typ, 0)
 	}
@@ -234,12 +234,15 @@ func siteSlow(s *Site, addr, size uintptr, typ accessType) {
 		}
 		return
 	}
-	if s.n > 0 || s.k >= siteBurst && !delayAllowed() {
-		return // due, or due once the delay budget allows (see slowAt)
+	if s.n > 0 {
+		return
 	}
+	exempt := s.k < siteBurst // see slowAt
 	s.n = int32(siteSkip(o, s.k))
 	s.k++
-	setupWatchpoint(addr, size, typ, 0)
+	if exempt || delayAllowed() {
+		setupWatchpoint(addr, size, typ, 0)
+	}
 }
 
 // siteSkip is the number of executions until a site's next sample after
