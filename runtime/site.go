@@ -27,6 +27,11 @@ type Site struct {
 const (
 	siteBurst   = 10            // samples per backoff stage
 	coldSamples = 3 * siteBurst // cold phase: stages of rate 1, 1/10, 1/100
+
+	// exemptSamples of a site's first samples are taken whatever the
+	// delay budget says. Few: their cost is paid per site, and a large
+	// package's first run of a benchmark pays it for all its sites.
+	exemptSamples = 3
 )
 
 // Statement-level accesses use a budget local to the function invocation
@@ -104,7 +109,7 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 		default:
 			if s.n--; s.n <= 0 {
 				sample = true
-				exempt = s.k < siteBurst
+				exempt = s.k < exemptSamples
 				s.n = int32(siteSkip(o, s.k))
 				if s.k++; s.k >= coldSamples {
 					s.hot = true
@@ -114,10 +119,10 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 	}
 	// A sample the delay budget has no time for is dropped, and the site
 	// goes on on its schedule (a site left due would take the slow path
-	// on every execution until the budget refills). A site's first burst
-	// is exempt: new code is where races are found, and what watching it
-	// costs is bounded by the amount of code, not by how long the program
-	// runs.
+	// on every execution until the budget refills). A site's first
+	// samples are exempt: new code is where races are found, and what
+	// watching it costs is bounded by the amount of code, not by how long
+	// the program runs.
 	if sample && (exempt || delayAllowed()) {
 		setupWatchpoint(addr, size, typ, 0)
 	}
@@ -237,7 +242,7 @@ func siteSlow(s *Site, addr, size uintptr, typ accessType) {
 	if s.n > 0 {
 		return
 	}
-	exempt := s.k < siteBurst // see slowAt
+	exempt := s.k < exemptSamples // see slowAt
 	s.n = int32(siteSkip(o, s.k))
 	s.k++
 	if exempt || delayAllowed() {
