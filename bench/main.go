@@ -35,7 +35,7 @@ import (
 )
 
 var (
-	runs      = flag.Int("runs", 5, "runs of each benchmark binary per configuration")
+	runs = flag.Int("runs", 5, "runs of each benchmark binary per configuration")
 	// 1s rather than go test's default: gocsan watches a site's first
 	// executions whatever the delay budget (3 delays per site), and with
 	// -profile=ci's 500us delays a large package's first iterations take
