@@ -293,6 +293,10 @@ func (c *collector) header(x ast.Expr) {
 // shared.
 func (c *collector) loc(e ast.Expr, kind accessKind) {
 	c.locate(e)
+	if ix, ok := e.(*ast.IndexExpr); ok && c.r.hoisted[ix] {
+		// Checked once before its range loop (hoist.go).
+		return
+	}
 	shared, addressable := c.r.storage(e)
 	if !shared || !addressable {
 		return

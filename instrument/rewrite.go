@@ -76,6 +76,10 @@ type fileRewriter struct {
 	availOK   bool
 	recording bool
 
+	// hoisted holds the element accesses s[i] of range loops whose
+	// checks one ranged check before the loop replaces (hoist.go).
+	hoisted map[*ast.IndexExpr]bool
+
 	warnings []string
 	warned   map[string]bool
 	sites    []site
@@ -584,8 +588,12 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		r.block(s.Body)
 		return
 	case *ast.RangeStmt:
-		r.rangeStmt(s, c)
+		h := r.hoistRange(s)
+		r.rangeStmt(s, c, h)
 		r.emitStmt(p, c)
+		if h != nil {
+			r.emitHoist(p, s, h)
+		}
 		if s.Tok == token.ASSIGN {
 			wc := r.collector()
 			if s.Key != nil {
@@ -663,18 +671,16 @@ func (r *fileRewriter) hasCall(es []ast.Expr) bool {
 
 // rangeStmt collects the accesses of evaluating a range expression once,
 // including the elements the loop reads (checked as one ranged read
-// before the loop).
-func (r *fileRewriter) rangeStmt(s *ast.RangeStmt, c *collector) {
-	valueUsed := s.Value != nil
-	if id, ok := s.Value.(*ast.Ident); ok && id.Name == "_" {
-		valueUsed = false
-	}
+// before the loop). When the loop's element accesses are hoisted as
+// writes (h, see hoist.go), their ranged write check replaces that read.
+func (r *fileRewriter) rangeStmt(s *ast.RangeStmt, c *collector, h *hoist) {
+	valueUsed := r.rangeValueUsed(s)
 	switch t := coreType(r.info.TypeOf(s.X)).(type) {
 	case *types.Map:
 		c.mapAccess(s.X, kRead, s.X.Pos())
 	case *types.Slice:
 		c.read(s.X)
-		if valueUsed {
+		if valueUsed && (h == nil || !h.write) {
 			c.sliceRange(s.X, t, kRead, "")
 		}
 	case *types.Array:

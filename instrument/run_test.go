@@ -91,36 +91,43 @@ func TestPositions(t *testing.T) {
 		}
 	})
 
-	t.Run("race", func(t *testing.T) {
-		cmd := exec.Command(bin, "race")
-		// Arm a watchpoint on every access so the race is found at
-		// once; report only conflicting pairs of instrumented accesses.
-		cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms unknown_origin=0")
-		out, err := cmd.CombinedOutput()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 66 {
-			t.Errorf("exit: %v, want status 66 from the runtime's Exit after a race\n%s", err, out)
-		}
-		got := map[string]bool{}
-		sc := bufio.NewScanner(bytes.NewReader(out))
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "race "); ok {
-				got[rest] = true
+	// race: a plain write and read; hoistrace: the writes of a range
+	// loop whose element checks are hoisted into one ranged check
+	// before it (positioned at the access) and a read of one element.
+	for _, name := range []string{"race", "hoistrace"} {
+		prefix := strings.TrimSuffix(name, "race")
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(bin, name)
+			// Arm a watchpoint on every access so the race is found
+			// at once; report only conflicting pairs of instrumented
+			// accesses.
+			cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=1ms delay_budget=0 unknown_origin=0")
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 66 {
+				t.Errorf("exit: %v, want status 66 from the runtime's Exit after a race\n%s", err, out)
 			}
-		}
-		want := map[string]bool{
-			"write " + file + ":" + strconv.Itoa(marks["racewrite"]): true,
-			"read " + file + ":" + strconv.Itoa(marks["raceread"]):   true,
-		}
-		if len(got) != 2 {
-			t.Fatalf("race accesses %v, want %v\n%s", got, want, out)
-		}
-		for k := range want {
-			if !got[k] {
-				t.Errorf("race accesses %v, want %v\n%s", got, want, out)
+			got := map[string]bool{}
+			sc := bufio.NewScanner(bytes.NewReader(out))
+			for sc.Scan() {
+				if rest, ok := strings.CutPrefix(sc.Text(), "race "); ok {
+					got[rest] = true
+				}
 			}
-		}
-	})
+			want := map[string]bool{
+				"write " + file + ":" + strconv.Itoa(marks[prefix+"racewrite"]): true,
+				"read " + file + ":" + strconv.Itoa(marks[prefix+"raceread"]):   true,
+			}
+			if len(got) != 2 {
+				t.Fatalf("race accesses %v, want %v\n%s", got, want, out)
+			}
+			for k := range want {
+				if !got[k] {
+					t.Errorf("race accesses %v, want %v\n%s", got, want, out)
+				}
+			}
+		})
+	}
 
 	t.Run("lockorder", func(t *testing.T) {
 		// Lock classes are named by the package path the rewriter was

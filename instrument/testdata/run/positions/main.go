@@ -52,6 +52,33 @@ func panics() {
 }
 
 func race() {
+	p := &T{}
+	provoke(func(i int) {
+		p.x = i // mark:racewrite
+	}, func() int {
+		return p.x // mark:raceread
+	})
+}
+
+// fill's per-element checks are hoisted into one ranged write before the
+// loop, which carries the position of s[i].
+func fill(s []int) {
+	for i := range s {
+		s[i] = i // mark:hoistracewrite
+	}
+}
+
+// hoistRace races a hoisted loop's writes with a read of one element.
+func hoistRace() {
+	s := make([]int, 8)
+	provoke(func(int) { fill(s) }, func() int {
+		return s[3] // mark:hoistraceread
+	})
+}
+
+// provoke runs write and read on two goroutines until gocsan reports a
+// race, prints the accesses of the first report in this file, and exits.
+func provoke(write func(int), read func() int) {
 	var stop atomic.Bool
 	done := make(chan *report.Report, 1)
 	gocsanrt.Subscribe(func(r *report.Report) {
@@ -61,20 +88,19 @@ func race() {
 		}
 		stop.Store(true)
 	})
-	p := &T{}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		for i := 0; !stop.Load(); i++ {
-			p.x = i // mark:racewrite
+			write(i)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		v := 0
 		for !stop.Load() {
-			v += p.x // mark:raceread
+			v += read()
 		}
 		_ = v
 	}()
@@ -232,6 +258,8 @@ func main() {
 		panics()
 	case "race":
 		race()
+	case "hoistrace":
+		hoistRace()
 	case "lockorder":
 		lockorder()
 	case "barriers":
