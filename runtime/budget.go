@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"math"
-	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -22,7 +21,9 @@ import (
 // The delay budget (options delay_budget, delay_burst) bounds the time
 // watchers spend delaying, as a token bucket shared by all goroutines:
 // it fills at delay_budget nanoseconds per nanosecond of wall-clock time
-// per P and holds at most delay_burst. Cold code is sampled often, with
+// and holds at most delay_burst. Not per P: a single goroutine, the
+// common case of a benchmark, could then spend all of its time delaying
+// once GOMAXPROCS reached 1/delay_budget. Cold code is sampled often, with
 // delays, and a program that touches a lot of it would otherwise spend
 // most of its time asleep. A sample that finds the bucket empty is
 // skipped; its site stays due and is sampled once the bucket refills.
@@ -82,7 +83,7 @@ func delayAllowed() bool {
 	now := nanotime()
 	last := delayRefill.Load()
 	if elapsed := now - last; elapsed > 0 && delayRefill.CompareAndSwap(last, now) {
-		add := elapsed / 1000 * rate / 1000 * int64(runtime.GOMAXPROCS(0))
+		add := elapsed / 1000 * rate / 1000
 		if t := delayTokens.Add(add); t > delayBurst.Load() {
 			// Losing a concurrent charge here only errs towards delaying.
 			delayTokens.Store(delayBurst.Load())

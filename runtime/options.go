@@ -74,7 +74,7 @@ var optionTable = []option{
 		func(o *Options) *time.Duration { return &o.Delay }),
 	boolOption("delay_randomize", "1", "Draw each delay from (0, delay] (from (delay/2, delay] for read-write accesses and assertions), as KCSAN does.",
 		func(o *Options) *bool { return &o.DelayRandomize }),
-	{name: "delay_budget", def: "0", doc: "Bounds the cost of delays: watchers may delay for at most this fraction of the wall-clock time of every P (GOMAXPROCS), plus a burst of delay_burst; a sample beyond the budget is skipped and its site stays due. 0 sets no bound (KCSAN has none); 0.1 keeps delays within about 10% overhead.",
+	{name: "delay_budget", def: "0", doc: "Bounds the cost of delays: watchers, together, may delay for at most this fraction of the wall-clock time, plus a burst of delay_burst; a sample beyond the budget is skipped and its site stays due. 0 sets no bound (KCSAN has none); 0.1 keeps delays within about 10% overhead.",
 		set: func(o *Options, v string) error {
 			f, err := strconv.ParseFloat(v, 64)
 			if err != nil || f < 0 || f > 1 {
