@@ -42,6 +42,7 @@ type check struct {
 	boolean string
 	pos     token.Pos // the access, for tests and warnings
 	desc    string    // "Kind expr size", for tests
+	release bool      // a Release barrier (release.go)
 }
 
 // A collector gathers the checks for the accesses of one evaluation
@@ -67,6 +68,11 @@ type collector struct {
 	// dropped. record adds this collector's checks to it.
 	avail  *avail
 	record bool
+	// relCalls are the calls whose Release barrier this collector holds;
+	// topSeen is set once the call of a go or defer statement (the first
+	// call visited when deferred) has been seen (release.go).
+	relCalls []*ast.CallExpr
+	topSeen  bool
 }
 
 func (r *fileRewriter) collector() *collector {

@@ -12,6 +12,14 @@ import (
 // functions and typed atomics, method calls and plain calls.
 func (c *collector) call(e *ast.CallExpr) {
 	info := c.r.info
+	// The call of a go or defer statement runs later (or elsewhere);
+	// the calls in its operands run now.
+	top := c.deferred && !c.topSeen
+	c.topSeen = c.topSeen || c.deferred
+	seq := 0
+	if top && c.isDefer {
+		seq = c.r.buf.reserve() // deferRelease encloses the operands' edits
+	}
 	if tv, ok := info.Types[e.Fun]; ok && tv.IsType() {
 		c.conversion(e, tv.Type)
 		return
@@ -37,6 +45,18 @@ func (c *collector) call(e *ast.CallExpr) {
 	c.read(e.Fun)
 	for _, a := range e.Args {
 		c.read(a)
+	}
+	if !c.r.mayRunUninstrumented(e) {
+		return
+	}
+	switch {
+	case !top:
+		c.releaseCall(e)
+	case c.isDefer:
+		c.deferRelease(e, seq)
+	default:
+		// go f(x): the go statement releases; the new goroutine has
+		// nothing in flight.
 	}
 }
 

@@ -344,6 +344,11 @@ func (r *fileRewriter) boolPrefix(e ast.Expr, c *collector) {
 // it is evaluated, through the per-file identity helper: e becomes
 // id(e, checks).
 func (r *fileRewriter) valueWrap(e ast.Expr, c *collector) {
+	if k, ok := c.takeRelease(); ok && len(c.checks) > 0 {
+		// After the checks (see wrapRelease); a Release alone would
+		// come after e's calls, too late: callers place it before.
+		c.checks = append(c.checks, k)
+	}
 	if len(c.checks) == 0 {
 		return
 	}
@@ -414,20 +419,21 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	switch s := s.(type) {
 	case *ast.AssignStmt:
 		r.simple(s, c)
-		if len(s.Lhs) == len(s.Rhs) && r.afterCalls(c, s.Rhs, s.Rhs[len(s.Rhs)-1]) {
+		if len(s.Lhs) == len(s.Rhs) && r.afterCalls(c, s.Rhs, s.Rhs[len(s.Rhs)-1], p, nil) {
 			return
 		}
 	case *ast.ExprStmt:
 		r.simple(s, c)
 		// f(a[i], g()): the last argument carries the checks.
 		if call, ok := unparen(s.X).(*ast.CallExpr); ok && len(call.Args) > 0 && !call.Ellipsis.IsValid() &&
-			r.afterCalls(c, append([]ast.Expr{call.Fun}, call.Args...), call.Args[len(call.Args)-1]) {
+			r.afterCalls(c, append([]ast.Expr{call.Fun}, call.Args...), call.Args[len(call.Args)-1], p, call) {
 			return
 		}
 	case *ast.SendStmt, *ast.IncDecStmt:
 		r.simple(s, c)
 	case *ast.DeclStmt:
 		if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			rel := r.firstRelease(g)
 			for i, spec := range g.Specs {
 				for _, v := range spec.(*ast.ValueSpec).Values {
 					if i == 0 {
@@ -440,6 +446,7 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 					// into its value.
 					vc := r.collector()
 					vc.read(v)
+					vc.wrapRelease(c, rel, v.Pos())
 					if len(vc.checks) > 0 && !r.wrappable(v) {
 						r.warn(v.Pos(), "access in an untyped initializer of a var block is not instrumented")
 						continue
@@ -452,7 +459,7 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		for _, e := range s.Results {
 			c.read(e)
 		}
-		if len(s.Results) > 0 && r.afterCalls(c, s.Results, s.Results[len(s.Results)-1]) {
+		if len(s.Results) > 0 && r.afterCalls(c, s.Results, s.Results[len(s.Results)-1], p, nil) {
 			return
 		}
 	case *ast.GoStmt:
@@ -473,16 +480,29 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		if s.Init != nil {
 			r.simple(s.Init, c)
 		}
+		// Tagged case values are wrapped after their calls: their
+		// Releases go before the statement (wrapRelease).
+		rel := token.NoPos
+		if s.Tag != nil {
+			rel = r.firstRelease(s.Init, s.Tag)
+			for _, cl := range s.Body.List {
+				for _, x := range cl.(*ast.CaseClause).List {
+					if !rel.IsValid() {
+						rel = r.firstRelease(x)
+					}
+				}
+			}
+		}
 		if s.Tag != nil {
 			if s.Init == nil {
 				c.read(s.Tag)
 			} else {
 				tc := r.collector()
 				tc.read(s.Tag)
+				tc.wrapRelease(c, rel, s.Tag.Pos())
 				r.valueWrap(s.Tag, tc)
 			}
 		}
-		r.emitStmt(p, c)
 		for _, cl := range s.Body.List {
 			cc := cl.(*ast.CaseClause)
 			for _, x := range cc.List {
@@ -491,10 +511,18 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 				if s.Tag == nil {
 					r.boolPrefix(x, xc)
 				} else {
+					xc.wrapRelease(c, rel, x.Pos())
 					r.valueWrap(x, xc)
 				}
 			}
-			r.list(cc.Body)
+		}
+		if rel.IsValid() {
+			// After the checks of the init and the tag.
+			c.release(rel)
+		}
+		r.emitStmt(p, c)
+		for _, cl := range s.Body.List {
+			r.list(cl.(*ast.CaseClause).Body)
 		}
 		return
 	case *ast.TypeSwitchStmt:
@@ -514,6 +542,8 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			} else {
 				tc := r.collector()
 				tc.read(ta.X)
+				// Nothing is evaluated after the operand.
+				tc.wrapRelease(c, token.NoPos, ta.X.Pos())
 				r.valueWrap(ta.X, tc)
 			}
 		}
@@ -617,12 +647,33 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 // evaluated left to right. Hoisted before the statement, the check of
 // a[i] = grow() would index a before grow() appended to it. It reports
 // whether it placed the checks.
-func (r *fileRewriter) afterCalls(c *collector, es []ast.Expr, last ast.Expr) bool {
+//
+// A Release among the checks (release.go) must precede the calls: it is
+// emitted before the statement at p. When outer, the call of a call
+// statement, releases itself, a Release also follows the wrapped checks
+// (they run before it), and the one before the statement is needed only
+// when another call of the statement releases.
+func (r *fileRewriter) afterCalls(c *collector, es []ast.Expr, last ast.Expr, p token.Pos, outer *ast.CallExpr) bool {
 	if len(c.checks) == 0 || r.lang < 18 || !r.hasCall(es) {
 		return false
 	}
 	if !r.wrappable(last) {
 		return false
+	}
+	k, rel := c.takeRelease()
+	if rel && len(c.checks) == 0 {
+		c.checks = append(c.checks, k)
+		return false
+	}
+	if rel {
+		before := true
+		if outer != nil && c.releasedCall(outer) {
+			c.checks = append(c.checks, k)
+			before = c.releasedOther(outer)
+		}
+		if before {
+			r.emitRelease(c.seq, p, k)
+		}
 	}
 	r.valueWrap(last, c)
 	return true

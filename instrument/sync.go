@@ -46,7 +46,7 @@ func (c *collector) syncCall(e *ast.CallExpr, fn *types.Func, sx *ast.SelectorEx
 	switch method {
 	case "WaitGroup.Done", "WaitGroup.Go", "Once.Do":
 		if !c.deferred {
-			c.release(e.Pos())
+			c.releaseCall(e)
 			return true
 		}
 		if c.isDefer && method == "WaitGroup.Done" {
@@ -101,9 +101,16 @@ func (c *collector) syncCall(e *ast.CallExpr, fn *types.Func, sx *ast.SelectorEx
 	return true
 }
 
-// release adds a Release barrier (after the checks collected so far).
+// release adds a Release barrier after the checks collected so far. A
+// collector keeps one: its checks all run before the calls of what it
+// collects, so one Release after the checks preceding the last barrier
+// does for all (it keeps the first barrier's position, for the tests).
 func (c *collector) release(pos token.Pos) {
-	c.addRaw("Release", "", "Release", pos)
+	if k, ok := c.takeRelease(); ok {
+		pos = k.pos
+	}
+	h := c.r.hookCall("Release", "")
+	c.checks = append(c.checks, check{key: "Release()", stmt: h.plain, plain: h.plain, boolean: h.boolean, pos: pos, desc: "Release", release: true})
 }
 
 // lockTarget returns the Go text of a pointer to the lock a method call
@@ -228,7 +235,7 @@ func (r *fileRewriter) lockClassVar(class string) string {
 func (c *collector) closeCall(e *ast.CallExpr) {
 	r := c.r
 	if !c.deferred {
-		c.release(e.Pos())
+		c.releaseCall(e)
 		return
 	}
 	if !c.isDefer || r.lang < 18 {

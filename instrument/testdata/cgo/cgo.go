@@ -14,6 +14,6 @@ type T struct{ n int }
 var g T
 
 func Twice(p *T) string {
-	p.n = int(C.twice(C.int(g.n))) // want "Read g.n 8" "Write p.n 8"
-	return fmt.Sprint(p.n)         // want "Read p.n 8"
+	p.n = int(C.twice(C.int(g.n))) // want "Read g.n 8" "Write p.n 8" "Release"
+	return fmt.Sprint(p.n)         // want "Read p.n 8" "Release"
 }

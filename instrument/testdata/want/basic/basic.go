@@ -51,7 +51,7 @@ func globals() {
 	_ = x
 	gp.x = g  // want "Read gp 8" "Write gp.x 8"
 	gm[1] = 2 // want "Read gm 8" "Write map gm 8"
-	_ = gfn() // want "Read gfn 8"
+	_ = gfn() // want "Read gfn 8" "Release"
 }
 
 func pointers(p *T, q *Inner, pp **T) {
@@ -69,7 +69,7 @@ func pointers(p *T, q *Inner, pp **T) {
 	p.str = "a" // want "WriteRange p.str 16"
 	p.i = 1     // want "WriteRange p.i 16"
 	_ = p.s[2]  // want "Read p.s 8" "Read p.s[2] 8"
-	p.f()       // want "Read p.f 8"
+	p.f()       // want "Read p.f 8" "Release"
 	var lt T
 	lt.x = 1    // want "Write lt.x 8"
 	lp := &lt.p // address taken: lt is shared in the whole function

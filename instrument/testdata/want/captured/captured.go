@@ -7,7 +7,7 @@ type T struct{ x, y int }
 
 func use(...any) {}
 
-func run(f func()) { f() }
+func run(f func()) { f() } // want "Release"
 
 // Never written: reads in closures are not instrumented.
 
@@ -181,7 +181,7 @@ func methodValue() {
 		use(s.x) // want "Read s.x 8"
 	})
 	f := s.ptrMethod
-	f()
+	f() // want "Release"
 }
 
 func (t *T) ptrMethod() {}

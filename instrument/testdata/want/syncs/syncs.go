@@ -50,7 +50,7 @@ func workers(n int, out chan<- int) {
 	var once sync.Once
 	done := make(chan struct{})
 	for i := 0; i < n; i++ { // want "Read i 8" "ReadWrite i 8"
-		wg.Add(1)
+		wg.Add(1)   // want "Release"
 		go func() { // want "Release"
 			defer wg.Done()    // want "DeferRelease"
 			once.Do(func() {}) // want "Release"
@@ -61,7 +61,7 @@ func workers(n int, out chan<- int) {
 	go func() {      // want "Release"
 		defer close(done) // want "DeferRelease"
 	}()
-	wg.Wait()
+	wg.Wait()  // want "Release"
 	<-done     // done and out are captured but never written
 	close(out) // want "Release"
 	wg.Done()  // want "Release"

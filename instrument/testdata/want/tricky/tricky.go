@@ -37,13 +37,14 @@ func (t T) Val() int { return t.x }
 
 func methodValues(t *T, e Embed) func() {
 	f := t.Inc
-	f()
+	f()        // want "Release"
 	v := t.Val // want "ReadRange *t 64"
 	e.x = 1    // want "Write e.x 8"
 	e.Inc()
 	_ = e.Val()
-	_ = len(embedded)         // want "Read len(embedded) 8"
-	return func() { _ = v() } // v is captured but never written
+	_ = len(embedded) // want "Read len(embedded) 8"
+	// v is captured but never written; calling it is a func value call.
+	return func() { _ = v() } // want "Release"
 }
 
 type Locked struct {
@@ -92,7 +93,7 @@ func nested(t *T) {
 func exits(code int) {
 	f := os.Exit
 	if code > 1 {
-		f(code)
+		f(code) // want "Release"
 	}
 	defer os.Exit(g) // want "Read g 8"
 }
@@ -109,7 +110,7 @@ func typeSwitch(v any, p *T) {
 }
 
 func sideEffects(t *T, f func() *T) {
-	f().x = 1                   // want "warning"
+	f().x = 1                   // want "warning" "Release"
 	t.kids[len(t.kids)-1].x = 2 // want "Read len(t.kids) 8" "Read t.kids 8" "Read t.kids[len(t.kids)-1] 8" "Write t.kids[len(t.kids)-1].x 8"
 }
 

@@ -1,0 +1,255 @@
+package instrument
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// Releasing barriers before calls of code the rewriter does not see.
+//
+// With the runtime's reordering model (option reorder), a watched access
+// stays in flight until its goroutine's next releasing barrier, and the
+// rewriter emits Release before the barriers it can see (sync.go).
+// Synchronization inside uninstrumented code is invisible: the standard
+// library is never instrumented (a sync.Pool.Put publishes the object
+// put, a sync.Map, a Cond, I/O, context, time all synchronize inside), and
+// a call through an interface or a function value may reach such code. So
+// a Release goes before every call that may run uninstrumented code:
+//
+//   - a static function or method declared in a standard-library package
+//     (the first element of its path has no dot), other than the package
+//     being rewritten;
+//   - an interface method (also through a type parameter);
+//   - a function value (variable, field, method value, call result).
+//
+// Not before builtins, conversions, function literals called where they
+// are written, or static functions and methods of other (non-standard)
+// packages: those are instrumented and release at their own barriers, or
+// are dependencies left uninstrumented on purpose (a documented limit).
+// sync/atomic and the lock, WaitGroup and Once methods are handled by
+// atomicCall and syncCall, which place their own barriers.
+//
+// Placement follows the other checks: a collector keeps at most one
+// Release, after the checks of everything evaluated before the last
+// releasing call it saw (all of them run before the statement's calls, so
+// one suffices), emitted before the statement, or at the front of a
+// condition evaluated each time or only sometimes (for conditions and post
+// statements, right operands of && and ||, case expressions). See
+// afterCalls and wrapRelease for the checks placed after calls.
+
+// isStd reports whether the import path names a standard-library package:
+// its first element has no dot (the go command's rule).
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// mayRunUninstrumented reports whether the call e may run code that is
+// not instrumented (see above).
+func (r *fileRewriter) mayRunUninstrumented(e *ast.CallExpr) bool {
+	if tv, ok := r.info.Types[e.Fun]; ok && tv.IsType() {
+		return false // a conversion
+	}
+	if (&collector{r: r}).builtin(e.Fun) != "" {
+		return false
+	}
+	if _, ok := unparen(e.Fun).(*ast.FuncLit); ok {
+		return false // instrumented here
+	}
+	fn := calledFunc(r.info, e.Fun)
+	if fn == nil {
+		return true // a function value
+	}
+	if recv := fn.Type().(*types.Signature).Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		return true // an interface method: any implementation
+	}
+	if fn.Pkg() == nil || fn.Pkg() == r.pkg {
+		return false
+	}
+	if fn.Pkg().Path() == "os" && fn.Name() == "Exit" {
+		return false // replaced by the runtime's Exit (maybeExit)
+	}
+	return isStd(fn.Pkg().Path())
+}
+
+// firstRelease returns the position of the first call in the nodes
+// (function literals' bodies excluded) that may run uninstrumented code,
+// or token.NoPos.
+func (r *fileRewriter) firstRelease(ns ...ast.Node) token.Pos {
+	pos := token.NoPos
+	for _, n := range ns {
+		if n == nil || pos.IsValid() {
+			continue
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if r.mayRunUninstrumented(n) {
+					pos = n.Pos()
+				}
+			}
+			return !pos.IsValid()
+		})
+	}
+	return pos
+}
+
+// releaseCall adds the Release barrier of the call e.
+func (c *collector) releaseCall(e *ast.CallExpr) {
+	c.relCalls = append(c.relCalls, e)
+	c.release(e.Pos())
+}
+
+// takeRelease removes the collector's Release, if it has one.
+func (c *collector) takeRelease() (check, bool) {
+	for i, k := range c.checks {
+		if k.release {
+			c.checks = append(c.checks[:i:i], c.checks[i+1:]...)
+			return k, true
+		}
+	}
+	return check{}, false
+}
+
+// releasedOther reports whether a call other than e added a Release.
+func (c *collector) releasedOther(e *ast.CallExpr) bool {
+	for _, x := range c.relCalls {
+		if x != e {
+			return true
+		}
+	}
+	return false
+}
+
+// releasedCall reports whether the call e added a Release.
+func (c *collector) releasedCall(e *ast.CallExpr) bool {
+	for _, x := range c.relCalls {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// emitRelease inserts the Release k as a statement at p, in the edit
+// order reserved by seq.
+func (r *fileRewriter) emitRelease(seq int, p token.Pos, k check) {
+	r.buf.openSeq(seq, r.off(p), k.stmt+"; "+r.lineDir(p))
+	r.record([]check{k})
+}
+
+// wrapRelease prepares a collector whose checks valueWrap places after
+// the calls of the operand they wrap (a later var spec, a switch tag after
+// an init statement, a tagged case value): its own Release would come
+// after those calls, too late, so it moves to the statement's checks
+// (stmt, emitted before the statement); when the statement calls
+// uninstrumented code at all (rel, from firstRelease over its operands),
+// a Release also follows the wrapped checks, before the calls of the
+// operands evaluated after them.
+func (c *collector) wrapRelease(stmt *collector, rel token.Pos, pos token.Pos) {
+	k, ok := c.takeRelease()
+	if ok {
+		stmt.release(k.pos)
+	}
+	if rel.IsValid() && len(c.checks) > 0 {
+		c.release(pos)
+	}
+}
+
+// deferRelease makes the deferred call e (of a defer statement, to code
+// that may be uninstrumented) release when it runs: defer f(x) becomes
+//
+//	defer func(f func(T), a0 T) { runtime.Release(); f(a0) }(f, x)
+//
+// which evaluates the function value and the arguments at the defer
+// statement, as the original does. Only for calls whose parameter and
+// result types are all predeclared (nameable anywhere) and not variadic;
+// other deferred calls are not released (documented). seq is the edit
+// order reserved before the call's operands were visited.
+func (c *collector) deferRelease(e *ast.CallExpr, seq int) {
+	r := c.r
+	sig, ok := r.info.TypeOf(e.Fun).(*types.Signature)
+	if !ok || sig.Variadic() || e.Ellipsis.IsValid() || sig.TypeParams().Len() > 0 || sig.Params().Len() != len(e.Args) {
+		return
+	}
+	var params, names, decls []string
+	for i := 0; i < sig.Params().Len(); i++ {
+		t, ok := r.predeclaredText(sig.Params().At(i).Type(), e.Pos())
+		if !ok {
+			return
+		}
+		if _, tuple := r.info.TypeOf(e.Args[i]).(*types.Tuple); tuple {
+			return
+		}
+		a := "a" + strconv.Itoa(i)
+		params = append(params, t)
+		names = append(names, a)
+		decls = append(decls, a+" "+t)
+	}
+	var results []string
+	for i := 0; i < sig.Results().Len(); i++ {
+		t, ok := r.predeclaredText(sig.Results().At(i).Type(), e.Pos())
+		if !ok {
+			return
+		}
+		results = append(results, t)
+	}
+	ft := "func(" + strings.Join(params, ", ") + ")"
+	switch len(results) {
+	case 0:
+	case 1:
+		ft += " " + results[0]
+	default:
+		ft += " (" + strings.Join(results, ", ") + ")"
+	}
+	r.usedRT = true
+	r.buf.openSeq(seq, r.off(e.Pos()), "func("+strings.Join(append([]string{"f " + ft}, decls...), ", ")+") { "+rtName+".Release(); f("+strings.Join(names, ", ")+") }("+r.lineDir(e.Pos()))
+	if len(e.Args) == 0 {
+		r.buf.replace(r.off(e.Lparen), r.off(e.Rparen)+1, ")"+r.lineDir(e.End()))
+	} else {
+		r.buf.replace(r.off(e.Lparen), r.off(e.Lparen)+1, ", "+r.lineDir(e.Lparen+1))
+	}
+	r.recordOne(e.Pos(), "DeferRelease")
+}
+
+// predeclaredText returns the name of t when it is a predeclared type
+// that the name denotes at pos (not shadowed there).
+func (r *fileRewriter) predeclaredText(t types.Type, pos token.Pos) (string, bool) {
+	var name string
+	switch t := t.(type) {
+	case *types.Basic:
+		if t.Info()&types.IsUntyped != 0 || t.Kind() == types.UnsafePointer || t.Kind() == types.Invalid {
+			return "", false
+		}
+		name = t.Name()
+	case *types.Named:
+		if t.Obj().Pkg() != nil || t.TypeArgs().Len() > 0 {
+			return "", false
+		}
+		name = t.Obj().Name()
+	case *types.Alias:
+		if t.Obj().Pkg() != nil {
+			return "", false
+		}
+		name = t.Obj().Name()
+	default:
+		return "", false
+	}
+	u := types.Universe.Lookup(name)
+	if u == nil {
+		return "", false
+	}
+	if s := r.pkg.Scope().Innermost(pos); s != nil {
+		if _, obj := s.LookupParent(name, pos); obj != u {
+			return "", false
+		}
+	} else if r.pkg.Scope().Lookup(name) != nil {
+		return "", false
+	}
+	return name, true
+}
