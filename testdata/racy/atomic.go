@@ -6,16 +6,20 @@ import (
 )
 
 // MixedAtomic increments a counter atomically in one goroutine and
-// resets it with a plain store in another.
+// resets it with a plain store in another. The incrementer runs until the
+// resets are done: marked accesses never arm watchpoints, so only the
+// plain side can catch the race, and it must not miss a short burst of
+// increments that a busy scheduler ran before its first watch.
 func MixedAtomic() int64 {
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	var hits int64
+	var done atomic.Bool
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		<-start
-		for j := 0; j < n; j++ {
+		for !done.Load() {
 			atomic.AddInt64(&hits, 1) // race:MixedAtomic
 		}
 	}()
@@ -23,6 +27,7 @@ func MixedAtomic() int64 {
 	for j := 0; j < n; j++ {
 		hits = 0 // race:MixedAtomic
 	}
+	done.Store(true)
 	wg.Wait()
 	return atomic.LoadInt64(&hits)
 }
@@ -32,11 +37,12 @@ func MixedAtomicSafe() int64 {
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	var hits int64
+	var done atomic.Bool
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		<-start
-		for j := 0; j < n; j++ {
+		for !done.Load() {
 			atomic.AddInt64(&hits, 1)
 		}
 	}()
@@ -44,6 +50,7 @@ func MixedAtomicSafe() int64 {
 	for j := 0; j < n; j++ {
 		atomic.StoreInt64(&hits, 0)
 	}
+	done.Store(true)
 	wg.Wait()
 	return atomic.LoadInt64(&hits)
 }
