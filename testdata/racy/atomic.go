@@ -6,10 +6,12 @@ import (
 )
 
 // MixedAtomic increments a counter atomically in one goroutine and
-// resets it with a plain store in another. The incrementer runs until the
-// resets are done: marked accesses never arm watchpoints, so only the
-// plain side can catch the race, and it must not miss a short burst of
-// increments that a busy scheduler ran before its first watch.
+// resets it with a plain store in another. The incrementer runs n times
+// and on until the resets are done: marked accesses never arm
+// watchpoints, so only the plain side can catch the race, and it must not
+// miss a short burst of increments that a busy scheduler ran before its
+// first watch; the n increments keep the race there for -race, whose
+// resets may all be done before the incrementer first runs.
 func MixedAtomic() int64 {
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -19,7 +21,7 @@ func MixedAtomic() int64 {
 	go func() {
 		defer wg.Done()
 		<-start
-		for !done.Load() {
+		for j := 0; j < n || !done.Load(); j++ {
 			atomic.AddInt64(&hits, 1) // race:MixedAtomic
 		}
 	}()
@@ -42,7 +44,7 @@ func MixedAtomicSafe() int64 {
 	go func() {
 		defer wg.Done()
 		<-start
-		for !done.Load() {
+		for j := 0; j < n || !done.Load(); j++ {
 			atomic.AddInt64(&hits, 1)
 		}
 	}()
