@@ -413,25 +413,18 @@ func TestLockOrderUnlockElsewhere(t *testing.T) {
 func BenchmarkLockUnlock(b *testing.B) {
 	var m sync.Mutex
 	c := rt.NewLockClass("bench.m")
-	for _, mode := range []string{"plain", "lockdep=0", "lockdep=1"} {
-		b.Run(mode, func(b *testing.B) {
-			if mode != "plain" {
-				o, _ := rt.ParseOptions(rt.DefaultOptions(), mode)
-				_ = rt.Configure(o)
-				defer func() { _ = rt.Configure(rt.DefaultOptions()) }()
+	lockdepModes(b, func(b *testing.B, hooks bool) {
+		for i := 0; i < b.N; i++ {
+			if hooks {
+				rt.Lock(uintptr(unsafe.Pointer(&m)), c)
 			}
-			for i := 0; i < b.N; i++ {
-				if mode != "plain" {
-					rt.Lock(uintptr(unsafe.Pointer(&m)), c)
-				}
-				m.Lock()
-				if mode != "plain" {
-					rt.Unlock(uintptr(unsafe.Pointer(&m)))
-				}
-				m.Unlock()
+			m.Lock()
+			if hooks {
+				rt.Unlock(uintptr(unsafe.Pointer(&m)))
 			}
-		})
-	}
+			m.Unlock()
+		}
+	})
 }
 
 //go:noinline
