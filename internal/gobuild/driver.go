@@ -95,6 +95,16 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		}
 		cfg.Instrument = strings.Fields(string(out))
 	}
+	named, err := namedPackages(user, inv)
+	if err != nil {
+		return 2, err
+	}
+	cfg.Instrument = append(cfg.Instrument, named...)
+	if inv.verbose() {
+		if err := listInstrumented(user, sub, inv, cfg, stderr); err != nil {
+			return 1, err
+		}
+	}
 	binHash, err := fileHash(self)
 	if err != nil {
 		return 1, err

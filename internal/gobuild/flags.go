@@ -57,6 +57,9 @@ type invocation struct {
 	goArgs  []string          // everything for the go command, in order
 	forward []string          // the forwarded build flags, as -name=value
 	dir     string            // -C value
+	// packages are the package arguments (patterns, import paths,
+	// directories or .go files), in order.
+	packages []string
 	json    bool              // go test -json: keep stdout clean
 	// cover is set when coverage is asked for and coverMode when its
 	// mode is given.
@@ -70,9 +73,23 @@ type invocation struct {
 func splitArgs(sub string, args []string) (*invocation, error) {
 	inv := &invocation{gocsan: map[string]string{}}
 	inFlags := true
+	// inPackages is cleared where program or test binary arguments begin.
+	inPackages := true
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if !inFlags || !strings.HasPrefix(a, "-") || a == "-" {
+			if inPackages {
+				switch {
+				case sub != "run":
+					inv.packages = append(inv.packages, a)
+				case len(inv.packages) == 0 || strings.HasSuffix(a, ".go") && strings.HasSuffix(inv.packages[0], ".go"):
+					// go run takes one package, or .go files, then the
+					// program's arguments.
+					inv.packages = append(inv.packages, a)
+				default:
+					inPackages = false
+				}
+			}
 			if sub != "test" {
 				inFlags = false
 			}
@@ -80,7 +97,7 @@ func splitArgs(sub string, args []string) (*invocation, error) {
 			continue
 		}
 		if a == "--" || a == "-args" || a == "--args" {
-			inFlags = false
+			inFlags, inPackages = false, false
 			inv.goArgs = append(inv.goArgs, a)
 			continue
 		}

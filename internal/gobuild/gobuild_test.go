@@ -112,3 +112,33 @@ func TestPlumbing(t *testing.T) {
 		t.Errorf("second gocsan test ./safe: exit %d, want 0 and (cached):\n%s", code, out)
 	}
 }
+
+// A package of a dependency named on the command line is instrumented,
+// as go test -race instruments it, and -v lists it.
+func TestNamedDependency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds with the go command")
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("GOCSAN", "skip=1 delay=2ms unknown_origin=0")
+	dir, _ := filepath.Abs("testdata/user")
+
+	out, code := runGocsan(t, dir, "test", "-v", "-count=1", "-run=TestRace", "example.com/plumb/racy")
+	t.Logf("gocsan test -v example.com/plumb/racy:\n%s", out)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	for _, want := range []string{
+		"gocsan: instrumenting example.com/plumb/racy\n",
+		"gocsan: instrumented packages: 1\n",
+		"racy.go:20",
+		"race detected during execution of test",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "gocsan: instrumenting example.com/user") {
+		t.Errorf("listed a package the build does not contain")
+	}
+}

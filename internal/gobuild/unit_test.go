@@ -62,6 +62,26 @@ func TestSplitArgs(t *testing.T) {
 		t.Errorf("withoutC = %q", got)
 	}
 
+	for _, c := range []struct {
+		sub, args string
+		want      []string
+	}{
+		{"test", "-run TestX ./a github.com/x/y/... -count=2 -args b", []string{"./a", "github.com/x/y/..."}},
+		{"test", "-v", nil},
+		{"build", "-o out ./cmd/x ./cmd/y", []string{"./cmd/x", "./cmd/y"}},
+		{"run", "./cmd/x arg -flag", []string{"./cmd/x"}},
+		{"run", "a.go b.go arg c.go", []string{"a.go", "b.go"}},
+		{"run", "example.com/m/cmd@v1 a.go", []string{"example.com/m/cmd@v1"}},
+	} {
+		inv, err := splitArgs(c.sub, strings.Fields(c.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(inv.packages, c.want) {
+			t.Errorf("%s %s: packages %q, want %q", c.sub, c.args, inv.packages, c.want)
+		}
+	}
+
 	if _, err := splitArgs("test", []string{"-toolexec=x"}); err == nil {
 		t.Error("-toolexec accepted")
 	}
