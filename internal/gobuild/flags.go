@@ -60,7 +60,7 @@ type invocation struct {
 	// packages are the package arguments (patterns, import paths,
 	// directories or .go files), in order.
 	packages []string
-	json    bool              // go test -json: keep stdout clean
+	json     bool // go test -json: keep stdout clean
 	// cover is set when coverage is asked for and coverMode when its
 	// mode is given.
 	cover, coverMode bool
