@@ -166,6 +166,20 @@ func TestRacyCatalogue(t *testing.T) {
 	if strings.Contains(out, "--- FAIL: TestSafe") {
 		t.Errorf("a race-free twin failed")
 	}
+	// Tests outside the catalogue (runtime.Caller depths) pass.
+	for _, m := range regexp.MustCompile(`--- FAIL: (Test\w+)`).FindAllStringSubmatch(out, -1) {
+		if !strings.HasPrefix(m[1], "TestRacy") {
+			t.Errorf("%s failed", m[1])
+		}
+	}
+	if n := strings.Count(out, "--- PASS: TestCallerDepth "); n != 2 {
+		t.Errorf("TestCallerDepth passed %d times of 2", n)
+	}
+	// A racing test fails through the testing package's own check, with
+	// go test -race's message.
+	if !regexp.MustCompile(`testing\.go:\d+: race detected during execution of test`).MatchString(out) {
+		t.Errorf("no racing test failed with testing's own message")
+	}
 	if !regexp.MustCompile(`(?m)^gocsan: \d+ races in 1 package \(example.com/racy\)$`).MatchString(out) {
 		t.Errorf("no summary line")
 	}

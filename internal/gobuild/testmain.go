@@ -1,31 +1,21 @@
 package gobuild
 
 import (
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"sort"
 )
 
-// The code added to a test binary's _testmain.go. Each test function is
-// wrapped so that a race reported while it runs fails it, with the
-// message go test -race uses; and the exit of the binary is routed
-// through a function that fails a run whose tests passed although races
-// were reported (from TestMain, init, or a goroutine outliving its test).
+// The code added to a test binary's _testmain.go: the exit of the binary
+// is routed through a function that fails a run whose tests passed
+// although races were reported after the tests ran (in TestMain after
+// m.Run, or a goroutine outliving the tests). Races during a test fail
+// it through the testing package's own check of internal/race.Errors,
+// which gocsan's build hooks (racehook.go), so no wrapper frame stands
+// between tRunner and the test function: runtime.Caller depths in tests
+// are what they are under go test and go test -race.
 const testmainHelpers = `
-
-func _gocsanWrap(f func(*testing.T)) func(*testing.T) {
-	return func(t *testing.T) {
-		before := _gocsanrt.Reports()
-		defer func() {
-			if _gocsanrt.Reports() != before {
-				t.Errorf("race detected during execution of test")
-			}
-		}()
-		f(t)
-	}
-}
 
 func _gocsanExit(code int) {
 	if code == 0 && _gocsanrt.Reports() != 0 {
@@ -37,7 +27,7 @@ func _gocsanExit(code int) {
 `
 
 // rewriteTestmain returns src, the _testmain.go the go command generated,
-// with the test functions wrapped and os.Exit replaced. It edits the text
+// with os.Exit replaced. It edits the text
 // at offsets found with go/ast rather than reprinting, so the rest of the
 // file stays byte for byte what the go command wrote.
 func rewriteTestmain(filename string, src []byte) ([]byte, error) {
@@ -53,35 +43,6 @@ func rewriteTestmain(filename string, src []byte) ([]byte, error) {
 	}
 	var edits []edit
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
-	sawTests := false
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.VAR {
-			continue
-		}
-		for _, s := range g.Specs {
-			vs := s.(*ast.ValueSpec)
-			if len(vs.Names) != 1 || vs.Names[0].Name != "tests" || len(vs.Values) != 1 {
-				continue
-			}
-			lit, ok := vs.Values[0].(*ast.CompositeLit)
-			if !ok {
-				return nil, fmt.Errorf("%s: var tests is not a composite literal", filename)
-			}
-			sawTests = true
-			for _, e := range lit.Elts {
-				t, ok := e.(*ast.CompositeLit)
-				if !ok || len(t.Elts) != 2 {
-					return nil, fmt.Errorf("%s: unexpected testing.InternalTest literal", fset.Position(e.Pos()))
-				}
-				fn := t.Elts[1]
-				edits = append(edits, edit{off: off(fn.Pos()), text: "_gocsanWrap("}, edit{off: off(fn.End()), text: ")"})
-			}
-		}
-	}
-	if !sawTests {
-		return nil, fmt.Errorf("%s: no var tests in the generated test main", filename)
-	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok {

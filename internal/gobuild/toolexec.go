@@ -174,7 +174,7 @@ func testmainFile(path string, files []string) string {
 // replaced by their instrumented versions when the package is selected,
 // and with the runtime added to its importcfg.
 func compileArgs(args []string, cfg *Config, rw Rewriter) ([]string, error) {
-	if hasFlag(args, "std") {
+	if hasFlag(args, "std") && importPath() != "testing" {
 		return args, nil
 	}
 	// The files are the trailing arguments: cmd/go puts every flag first.
@@ -202,7 +202,12 @@ func compileArgs(args []string, cfg *Config, rw Rewriter) ([]string, error) {
 	}
 	changed := map[string][]byte{}
 	var warnings []string
-	if tm := testmainFile(path, files); tm != "" {
+	if path == "testing" {
+		var err error
+		if changed, err = raceHookFiles(files); err != nil {
+			return nil, err
+		}
+	} else if tm := testmainFile(path, files); tm != "" {
 		src, err := os.ReadFile(tm)
 		if err != nil {
 			return nil, err
