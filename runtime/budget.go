@@ -103,8 +103,6 @@ func chargeDelay(d time.Duration) {
 	}
 }
 
-var processStart = time.Now()
-
-// nanotime is monotonic time in nanoseconds; time.Since reads the
-// monotonic clock without allocating.
-func nanotime() int64 { return int64(time.Since(processStart)) }
+// nanotime is monotonic time in nanoseconds, real time even inside a
+// synctest bubble (see delay.go).
+func nanotime() int64 { return monotime() }

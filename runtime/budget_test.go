@@ -116,7 +116,7 @@ func TestSiteUniformIsHot(t *testing.T) {
 // skips: 40 samples of 2ms each would sleep 80ms; with a burst of 10ms
 // and 1% of the time of each P, they sleep little more than the burst.
 func TestDelayBudget(t *testing.T) {
-	configureFor(t, "skip=1 delay=2ms delay_randomize=0 delay_budget=0.01 delay_burst=10ms")
+	configureFor(t, "skip=1 delay=2ms delay_randomize=0 delay_budget=0.01 delay_burst=10ms delay_window=0")
 	var v int64
 	// Each Read delays this goroutine or not; counting the calls that
 	// took a delay's time keeps other goroutines' delays (left over from

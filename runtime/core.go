@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"math"
-	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -304,8 +303,8 @@ func setupWatchpoint(addr, size uintptr, typ accessType, mask uint64) {
 
 // delayAccess keeps the watchpoint armed: KCSAN's delay_access, a
 // randomized delay in (d/2, d] for read-write accesses and assertions and
-// in (0, d] otherwise. Short delays spin with Gosched so that, with few
-// Ps, the goroutine we are waiting for gets to run; long ones sleep.
+// in (0, d] otherwise, in real time (sleepReal), within the goroutine's
+// share of its delay window (delayWindowLimit).
 func delayAccess(o *Options, typ accessType) {
 	d := o.Delay
 	if d <= 0 {
@@ -318,17 +317,16 @@ func delayAccess(o *Options, typ accessType) {
 		}
 		d -= time.Duration(prandom(uint32(min(int64(d>>skew), 1<<31))))
 	}
-	start := time.Now()
-	if d >= 200*time.Microsecond {
-		time.Sleep(d)
-	} else {
-		for time.Since(start) < d {
-			runtime.Gosched()
-		}
+	if d = delayWindowLimit(o, d); d <= 0 {
+		// The goroutine has had its share of delays in this window:
+		// the watchpoint is armed and checked without waiting.
+		count(DelayBudgetSkips)
+		return
 	}
-	spent := time.Since(start)
+	spent := sleepReal(d)
 	countN(DelayNanoseconds, int64(spent))
 	chargeDelay(spent)
+	chargeDelayWindow(o, spent)
 }
 
 // readValue reads the watched memory for value-change detection, for the

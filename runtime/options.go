@@ -26,6 +26,8 @@ type Options struct {
 	DelayRandomize          bool
 	DelayBudget             float64
 	DelayBurst              time.Duration
+	DelayWindow             time.Duration
+	DelayWindowShare        float64
 	UnknownOrigin           bool
 	ValueChangeOnly         bool
 	AssumePlainWritesAtomic bool
@@ -85,6 +87,17 @@ var optionTable = []option{
 		}, get: func(o *Options) string { return strconv.FormatFloat(o.DelayBudget, 'g', -1, 64) }},
 	durationOption("delay_burst", "50ms", "How much delay time delay_budget lets accumulate, so that a short test's first samples are never skipped.",
 		func(o *Options) *time.Duration { return &o.DelayBurst }),
+	durationOption("delay_window", "10ms", "With delay_budget, also bounds each goroutine's delays: within any delay_window of real time, one goroutine is delayed for at most delay_window_share of it, wherever the process-wide budget would let its delays cluster. 0 sets no per-goroutine bound.",
+		func(o *Options) *time.Duration { return &o.DelayWindow }),
+	{name: "delay_window_share", def: "0.5", doc: "The fraction of each delay_window that one goroutine may spend delayed (with delay_budget): 0.5 slows any stretch of a goroutine's work at most about twofold, well within the uniform slowdown of go test -race, so timing that holds under -race holds under gocsan.",
+		set: func(o *Options, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1 {
+				return fmt.Errorf("want a fraction above 0, at most 1")
+			}
+			o.DelayWindowShare = f
+			return nil
+		}, get: func(o *Options) string { return strconv.FormatFloat(o.DelayWindowShare, 'g', -1, 64) }},
 	boolOption("unknown_origin", "1", "Report a value that changed while armed although no instrumented access hit the watchpoint (\"race at unknown origin\"). Assertions always report.",
 		func(o *Options) *bool { return &o.UnknownOrigin }),
 	boolOption("value_change_only", "0", "Report a hit only if the watched value changed (KCSAN's non-strict default). 0 reports every conflicting pair, as Go's race detector does.",
