@@ -33,6 +33,8 @@ var statMetrics = []statMetric{
 	{stat: "encoding_false_positives", name: "encoding_false_positives_total", help: "Watchpoint matches whose real address ranges did not overlap (KCSAN's encoding_false_positives)."},
 	{stat: "reports_printed", name: "reports_printed_total", help: "Reports written to the report sinks."},
 	{stat: "reports_suppressed", name: "reports_suppressed_total", help: "Reports dropped by rate limiting, the ignore list or value_change_only."},
+	{stat: "hb_races", name: "hb_races_total", help: "Races reported by the happens-before detector (option hb), before rate limiting."},
+	{stat: "hb_resets", name: "hb_resets_total", help: "Times the happens-before detector emptied its tables because one was full (option hb_memory)."},
 	{stat: "delay_nanoseconds", name: "delay_seconds_total", help: "Time goroutines spent delayed with a watchpoint armed.", scale: 1e-9},
 }
 

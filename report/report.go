@@ -29,6 +29,19 @@ const (
 	KindUnknownOrigin Kind = "unknown-origin"
 )
 
+// How a race was seen (Report.Detection).
+const (
+	// DetectedWatchpoint: the second access hit the first one's
+	// watchpoint while it was armed.
+	DetectedWatchpoint = "watchpoint"
+	// DetectedValueChange: the watched value changed while armed.
+	DetectedValueChange = "value-change"
+	// DetectedHappensBefore: the happens-before detector found the
+	// second access unordered with an earlier sampled one, however far
+	// apart in time.
+	DetectedHappensBefore = "happens-before"
+)
+
 // Op is the operation of one access.
 type Op string
 
@@ -156,6 +169,9 @@ type Report struct {
 	Time time.Time `json:"time"`
 	// Source is "go" or "kernel".
 	Source string `json:"source"`
+	// Detection tells how a Go data race was seen: DetectedWatchpoint,
+	// DetectedValueChange or DetectedHappensBefore.
+	Detection string `json:"detection,omitempty"`
 	// Process is the pid of the Go process, or the kernel's "Reported by"
 	// line for kernel reports.
 	Process string `json:"process,omitempty"`

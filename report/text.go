@@ -29,6 +29,9 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 		writeStack(&b, a)
 	}
+	if r.Detection != "" {
+		fmt.Fprintf(&b, "\nseen by: %s\n", r.Detection)
+	}
 	if r.ValueChanged {
 		width := 16
 		if len(r.Accesses) > 0 {

@@ -99,7 +99,7 @@ func (s *Scope) End() {
 			other := <-rendezvous[s.slot]
 			count(AssertFailures)
 			if matchingAccess(uintptr(other.Addr), uintptr(other.Size), s.addr, s.size) {
-				emit(&report.Report{Kind: report.KindAssert, Accesses: []report.Access{*other, *s.access}})
+				emit(&report.Report{Kind: report.KindAssert, Accesses: []report.Access{*other, *s.access}, Detection: report.DetectedWatchpoint})
 			} else {
 				count(EncodingFalsePositives)
 			}

@@ -22,16 +22,17 @@ func ReadWrite(addr, size uintptr) { checkAccess(addr, size, accessCompound|acce
 // Marked accesses never arm watchpoints, so with nothing armed they have
 // nothing to do: the check is inlined into the caller. armed counts the
 // reordered watchpoints in flight too, which an atomic operation, a full
-// barrier, must end.
+// barrier, must end; and with happens-before detection on, every atomic
+// operation publishes (hb_sync.go).
 func AtomicRead(addr, size uintptr) {
-	if armed.Load() != 0 {
+	if armed.Load() != 0 || hbOn.Load() {
 		atomicSlow(addr, size, accessAtomic)
 	}
 }
 
 // AtomicWrite is a marked write (sync/atomic Store).
 func AtomicWrite(addr, size uintptr) {
-	if armed.Load() != 0 {
+	if armed.Load() != 0 || hbOn.Load() {
 		atomicSlow(addr, size, accessAtomic|accessWrite)
 	}
 }
@@ -39,7 +40,7 @@ func AtomicWrite(addr, size uintptr) {
 // AtomicReadWrite is a marked read-modify-write (Add, Swap, CompareAndSwap,
 // And, Or), counted as such even when a CompareAndSwap fails, as KCSAN does.
 func AtomicReadWrite(addr, size uintptr) {
-	if armed.Load() != 0 {
+	if armed.Load() != 0 || hbOn.Load() {
 		atomicSlow(addr, size, accessAtomic|accessCompound|accessWrite)
 	}
 }
@@ -93,6 +94,9 @@ func checkAccess(addr, size uintptr, typ accessType) {
 	}
 	if shouldWatch() {
 		resetSkip(opts())
+		if hbOn.Load() && typ&accessAssert == 0 {
+			hbAccess(addr, size, typ)
+		}
 		if delayAllowed() {
 			setupWatchpoint(addr, size, typ, 0)
 		}

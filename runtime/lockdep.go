@@ -228,12 +228,18 @@ func Lock(addr uintptr, class *LockClass) {
 	if lockdepActive.Load() {
 		acquire(addr, class, false, true)
 	}
+	if hbOn.Load() {
+		hbLock(addr, false)
+	}
 }
 
 // RLock is called before RWMutex.RLock.
 func RLock(addr uintptr, class *LockClass) {
 	if lockdepActive.Load() {
 		acquire(addr, class, true, true)
+	}
+	if hbOn.Load() {
+		hbLock(addr, true)
 	}
 }
 
@@ -243,6 +249,9 @@ func RLock(addr uintptr, class *LockClass) {
 func TryLocked(addr uintptr, class *LockClass, read, ok bool) {
 	if ok {
 		acquire(addr, class, read, false)
+		if hbOn.Load() {
+			hbLocked(addr, read)
+		}
 	}
 }
 
@@ -253,7 +262,10 @@ func Unlock(addr uintptr) {
 	if lockdepActive.Load() {
 		release(addr, false)
 	}
-	Release()
+	if hbOn.Load() {
+		hbUnlock(addr, false)
+	}
+	releaseReorder()
 }
 
 // RUnlock is called before RWMutex.RUnlock.
@@ -261,7 +273,10 @@ func RUnlock(addr uintptr) {
 	if lockdepActive.Load() {
 		release(addr, true)
 	}
-	Release()
+	if hbOn.Load() {
+		hbUnlock(addr, true)
+	}
+	releaseReorder()
 }
 
 // lockdepActive mirrors Enabled && Lockdep for the inlined hooks;

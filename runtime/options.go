@@ -43,6 +43,9 @@ type Options struct {
 	Ignore                  []string
 	StripPathPrefix         string
 	MaxStack                int
+	HB                      bool
+	HBSlots                 int
+	HBMemory                int
 }
 
 type option struct {
@@ -134,6 +137,12 @@ var optionTable = []option{
 		func(o *Options) *string { return &o.StatsDir }),
 	stringOption("strip_path_prefix", "", "Remove this prefix from file names in reports.",
 		func(o *Options) *string { return &o.StripPathPrefix }),
+	boolOption("hb", "0", "Happens-before detection beside the watchpoints: every lock, channel operation, atomic and call of uninstrumented code is tracked, sampled accesses are recorded in a shadow table and a later conflicting access not ordered after them is reported (detection `happens-before`), however far apart in time.",
+		func(o *Options) *bool { return &o.HB }),
+	intOption("hb_slots", "64", 4, 4096, "Slots of the happens-before detector's vector clocks (ThreadSanitizer v3's): goroutines share them, a dead goroutine's slot is reused; a goroutine finding none free keeps a clock but its accesses are not recorded. Clock operations cost O(hb_slots).",
+		func(o *Options) *int { return &o.HBSlots }),
+	intOption("hb_memory", "64", 1, 1<<16, "Bound, in MiB, of the happens-before detector's memory: a quarter for goroutine clocks, a quarter for lock clocks, 3/8 for the shadow table (allocated as used), 1/8 for recorded stacks. A full table empties all of it (counter hb_resets).",
+		func(o *Options) *int { return &o.HBMemory }),
 	intOption("max_stack", "64", 1, 1024, "Frames kept per stack (KCSAN's NUM_STACK_ENTRIES).",
 		func(o *Options) *int { return &o.MaxStack }),
 }
@@ -314,6 +323,7 @@ func Configure(o Options) error {
 	enabled.Store(o.Enabled)
 	lockdepActive.Store(o.Enabled && o.Lockdep)
 	configureBudget(&o)
+	configureHB(&o)
 	dropLingers()
 	limiter.setWindow(o.ReportOnceIn)
 	return nil

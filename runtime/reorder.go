@@ -53,7 +53,22 @@ var (
 // Release is a releasing barrier of the current goroutine: its reordered
 // watchpoints are disarmed. It costs one atomic load while no goroutine
 // has one.
+//
+// With happens-before detection on, it also publishes the goroutine's
+// epoch (hb_sync.go): the rewriter calls it before every operation the
+// detector does not model exactly.
 func Release() {
+	if lingerCount.Load() != 0 {
+		releaseSlow()
+	}
+	if hbOn.Load() {
+		hbPublish()
+	}
+}
+
+// releaseReorder is Release for the reordering model only: lock hooks,
+// whose happens-before edges are exact, use it.
+func releaseReorder() {
 	if lingerCount.Load() != 0 {
 		releaseSlow()
 	}
@@ -161,7 +176,7 @@ func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) boo
 			other := captureAccess(addr, size, typ)
 			watched := *li.access
 			watched.ReorderedTo = to
-			emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, watched}})
+			emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, watched}, Detection: report.DetectedWatchpoint})
 			reported = true
 		}
 	}

@@ -50,6 +50,7 @@ func reportUnknownOrigin(addr, size uintptr, typ accessType, old, cur, mask uint
 		Kind:         report.KindUnknownOrigin,
 		Accesses:     []report.Access{*this},
 		ValueChanged: true, Old: old, New: cur, Mask: mask,
+		Detection: report.DetectedValueChange,
 	}
 	if this.Assert {
 		r.Kind = report.KindAssert

@@ -22,6 +22,8 @@ const (
 	DelayNanoseconds                      // time spent by watchers delaying, in nanoseconds
 	SampledAccesses                       // accesses picked by sampling to set up a watchpoint
 	DelayBudgetSkips                      // samples skipped because the delay budget was spent
+	HBRaces                               // races reported by the happens-before detector
+	HBResets                              // happens-before state dropped because a bound was reached
 	numCounters
 )
 
@@ -40,6 +42,8 @@ var counterNames = [...]string{
 	DelayNanoseconds:       "delay_nanoseconds",
 	SampledAccesses:        "sampled_accesses",
 	DelayBudgetSkips:       "delay_budget_skips",
+	HBRaces:                "hb_races",
+	HBResets:               "hb_resets",
 }
 
 // The name table must cover every counter (KCSAN's static_assert).

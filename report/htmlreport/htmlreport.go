@@ -55,6 +55,7 @@ type pkgCount struct {
 type raceData struct {
 	Index       int
 	Kind        string
+	Detection   string
 	Title       string
 	Count       int
 	Package     string
@@ -118,7 +119,7 @@ func Write(w io.Writer, reports []*report.Report, counts []int, opt Options) err
 		}
 		perPkg[pkg]++
 		rd := raceData{
-			Index: i + 1, Kind: string(r.Kind), Title: r.Title, Count: n,
+			Index: i + 1, Kind: string(r.Kind), Detection: r.Detection, Title: r.Title, Count: n,
 			Package: pkg, Test: test, Fingerprint: fingerprint.Of(r), Process: r.Process,
 		}
 		if !r.Time.IsZero() {

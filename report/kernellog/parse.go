@@ -347,6 +347,11 @@ func (p *Parser) reportLine(q *pending, t string) (string, bool) {
 		r.ValueChanged, r.Old, r.New = true, o, n
 		q.cur = -1
 		return "", true
+	case strings.HasPrefix(t, "seen by: "):
+		// gocsan's text reports name how the race was seen.
+		r.Detection = strings.TrimPrefix(t, "seen by: ")
+		q.cur = -1
+		return "", true
 	case strings.HasPrefix(t, "bits changed:"):
 		m, ok := parseBitsChanged(t)
 		if !ok {

@@ -192,6 +192,9 @@ func result(r *report.Report, count, ruleIndex int, root string) obj {
 	if r.ValueChanged {
 		fmt.Fprintf(&msg, "; value changed: 0x%x -> 0x%x", r.Old, r.New)
 	}
+	if r.Detection != "" {
+		fmt.Fprintf(&msg, "; seen by %s", r.Detection)
+	}
 	if count > 1 {
 		fmt.Fprintf(&msg, " (seen %d times)", count)
 	}
