@@ -102,6 +102,33 @@ func shellWords(t *testing.T, s string) []string {
 	return words
 }
 
+// expandArgs replaces ${NAME} by the build argument's value, as Docker
+// does in FROM lines and the shell does in RUN lines (a build argument
+// is in the environment of RUN). An undeclared name fails the test.
+func expandArgs(t *testing.T, in instruction, args map[string]string) string {
+	t.Helper()
+	var b strings.Builder
+	s := in.args
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "}")
+		if j < 0 {
+			t.Fatalf("Dockerfile:%d: unterminated ${ in %s", in.line, in.args)
+		}
+		name := s[i+2 : i+j]
+		val, ok := args[name]
+		if !ok {
+			t.Fatalf("Dockerfile:%d: ${%s} is not a build argument declared before it", in.line, name)
+		}
+		b.WriteString(s[:i] + val)
+		s = s[i+j+1:]
+	}
+	return b.String() + s
+}
+
 func TestDockerfileBuildSteps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds gocsan")
@@ -110,17 +137,27 @@ func TestDockerfileBuildSteps(t *testing.T) {
 	steps := parseDockerfile(t, filepath.Join(root, "Dockerfile"))
 	out := t.TempDir()
 	var froms []string
+	// The build arguments' defaults: what docker build uses when none
+	// is given.
+	args := map[string]string{}
 	user, ranBuild := "", false
 	var built string
 	for _, in := range steps {
 		switch in.op {
+		case "ARG":
+			name, val, _ := strings.Cut(in.args, "=")
+			args[name] = val
 		case "FROM":
-			froms = append(froms, in.args)
+			froms = append(froms, expandArgs(t, in, args))
 			user = ""
 		case "USER":
 			user = in.args
 		case "RUN":
-			words := shellWords(t, in.args)
+			if first, _, _ := strings.Cut(in.args, " "); first != "go" && !strings.Contains(first, "=") {
+				t.Logf("Dockerfile:%d: not a go command, not run here: RUN %s", in.line, in.args)
+				continue
+			}
+			words := shellWords(t, expandArgs(t, in, args))
 			var env []string
 			for len(words) > 0 && strings.Contains(words[0], "=") && !strings.HasPrefix(words[0], "-") {
 				env = append(env, words[0])

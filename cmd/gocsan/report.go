@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
-	"runtime/debug"
 
 	"github.com/gocsan/gocsan/report"
 	"github.com/gocsan/gocsan/report/baseline"
@@ -176,7 +175,7 @@ func writeFormat(w io.Writer, format string, reports []*report.Report, counts []
 		}
 		return nil
 	case "sarif":
-		return sarif.Write(w, reports, counts, sarif.Options{Root: root, ToolVersion: toolVersion(), Category: category})
+		return sarif.Write(w, reports, counts, sarif.Options{Root: root, ToolVersion: versionName(), Category: category})
 	case "junit":
 		return junit.Write(w, events, reports, junit.Options{GoVersion: goruntime.Version()})
 	case "html":
@@ -286,11 +285,4 @@ func baselineMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "gocsan: wrote %s accepting %d races\n", filepath.Clean(*out), len(b.Entries))
 	return 0
-}
-
-func toolVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return ""
 }
