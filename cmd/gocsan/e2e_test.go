@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gocsan/gocsan/report"
 )
@@ -320,6 +321,51 @@ func TestCache(t *testing.T) {
 		}
 		if got := bytes.Contains(out, []byte(" github.com/gocsan/gocsan/runtime.")); got != want {
 			t.Errorf("%s: links gocsan's runtime = %v, want %v", filepath.Base(bin), got, want)
+		}
+	}
+}
+
+// TestCacheAcrossModules: the package selection is not part of every
+// package's cache key, so a module after another reuses the standard
+// library (and everything else not instrumented) as go test -race does,
+// rather than recompiling it.
+func TestCacheAcrossModules(t *testing.T) {
+	first := abs(t, "../../testdata/racy")
+	if out, code := gocsan(t, first, nil, "test", "-run", "^$", "."); code != 0 {
+		t.Fatalf("gocsan test in testdata/racy: exit %d\n%s", code, out)
+	}
+	// A module of a path never built before, so its own package is
+	// compiled whatever the cache holds.
+	second := t.TempDir()
+	path := fmt.Sprintf("example.com/fresh%d", time.Now().UnixNano())
+	writeFiles(t, second, map[string]string{
+		"go.mod": "module " + path + "\n\ngo 1.24\n",
+		"fresh_test.go": `package fresh
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestFresh(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	_ = time.Now()
+	mu.Unlock()
+}
+`,
+	})
+	out, code := gocsan(t, second, nil, "test", "-x", ".")
+	if code != 0 {
+		t.Fatalf("gocsan test -x in a second module: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "-p "+path+" ") {
+		t.Fatalf("the second module's own package is not compiled (is -x output parsed right?):\n%s", out)
+	}
+	for _, pkg := range []string{"sync", "time", "testing"} {
+		if regexp.MustCompile(`/compile .* -p ` + pkg + ` `).MatchString(out) {
+			t.Errorf("%s is compiled again in the second module", pkg)
 		}
 	}
 }

@@ -35,21 +35,58 @@ type Config struct {
 	// Archives maps the runtime and each of its transitive dependencies
 	// to its export archive, built with the user's build flags.
 	Archives map[string]string `json:"archives"`
+	// Marked says the selection travels with each package: the driver
+	// passes -gcflags=PATTERN=-gocsan.selected for every selected
+	// pattern, the go command puts that flag into the selected
+	// packages' cache keys (and only theirs), and toolexec instruments
+	// exactly the packages whose compile carries it. The ToolID then
+	// leaves the selection out, so a change of selection (another
+	// module, another -instrument, other named packages) recompiles only
+	// the packages whose instrumentation changed, not the standard
+	// library and every dependency. Without it (the user gave -gcflags,
+	// whose per-package patterns do not merge with ours) the selection
+	// is part of the ToolID.
+	Marked bool `json:"marked"`
 	// ToolID is the suffix added to the compiler's and linker's -V=full
 	// output. It hashes the gocsan binary, the runtime sources and the
 	// fields above that change compiled code.
 	ToolID string `json:"tool_id"`
 }
 
+// selectedMarker is the compiler flag that marks a selected package's
+// compile (see Config.Marked). toolexec removes it before the compiler
+// runs; a compiler that got it would fail, so it cannot pass silently.
+const selectedMarker = "-gocsan.selected"
+
+// markerFlags returns the go command flags that mark the selected
+// packages: one -gcflags per main module (PATH/... matches PATH and
+// below), per further instrumented package, and for files named on the
+// command line, the same predicate as selected.
+func (c *Config) markerFlags() []string {
+	flags := []string{"-gcflags=command-line-arguments=" + selectedMarker}
+	for _, m := range c.MainModules {
+		flags = append(flags, "-gcflags="+m+"/...="+selectedMarker)
+	}
+	for _, p := range c.Instrument {
+		flags = append(flags, "-gcflags="+p+"="+selectedMarker)
+	}
+	return flags
+}
+
 // computeToolID sets c.ToolID from the gocsan binary's hash, a hash of the
-// runtime's sources and the package selection. Archive paths are left
+// runtime's sources and, unless the selection is Marked, the package
+// selection. Archive paths are left
 // out: they name cache entries and say nothing new once the runtime
 // source and the build flags (already in the go command's own keys) are
 // fixed.
 func (c *Config) computeToolID(binaryHash, runtimeHash string) {
 	h := sha256.New()
 	fmt.Fprintf(h, "gocsan toolexec v1\nbinary %s\nruntime %s\n", binaryHash, runtimeHash)
-	for _, list := range [][]string{c.MainModules, c.Instrument, c.Exclude} {
+	lists := [][]string{c.Exclude}
+	if !c.Marked {
+		lists = append(lists, c.MainModules, c.Instrument)
+	}
+	for _, list := range lists {
 		l := append([]string(nil), list...)
 		sort.Strings(l)
 		fmt.Fprintf(h, "%q\n", l)
@@ -89,6 +126,16 @@ func (c *Config) excluded(p string) bool {
 		}
 	}
 	return false
+}
+
+// instruments reports whether the compile of the package with import
+// path p (an external test package's ends in _test) is instrumented,
+// marked telling whether it carried the selection marker.
+func (c *Config) instruments(p string, marked bool) bool {
+	if c.Marked {
+		return marked && !c.excluded(p)
+	}
+	return c.selected(p) || c.selected(strings.TrimSuffix(p, "_test"))
 }
 
 // selected reports whether the package with import path p (as in

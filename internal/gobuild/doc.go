@@ -5,14 +5,16 @@
 // Toolexec then:
 //
 //   - answers "-V=full" with the tool's own line plus a suffix hashing the
-//     gocsan binary, the runtime's source and the instrumentation config,
-//     so instrumented and plain builds never share a GOCACHE entry while
-//     a repeated identical run still hits the cache;
-//   - for the compile of a selected package, rewrites its files into the
-//     action's work directory, substitutes them in the arguments, and adds
-//     gocsan's runtime to a copy of the -importcfg;
-//   - rewrites _testmain.go so a test fails when a race is reported while
-//     it runs, and the test binary fails when one is reported outside;
+//     gocsan binary and the runtime's source (and the selection, when it
+//     is not Marked: see Config.Marked), so instrumented and plain builds
+//     never share a GOCACHE entry while a repeated identical run still hits
+//     the cache;
+//   - for the compile of a selected package (one carrying the selection
+//     marker), rewrites its files into the action's work directory,
+//     substitutes them in the arguments, and adds gocsan's runtime to a
+//     copy of the -importcfg;
+//   - hooks testing's race check (racehook.go), and rewrites _testmain.go
+//     so the test binary fails when a race is reported outside tests;
 //   - adds the runtime and its dependencies to the linker's importcfg.
 //
 // The runtime's archives come from "go list -deps -export" run once per

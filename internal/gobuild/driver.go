@@ -105,6 +105,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 			return 1, err
 		}
 	}
+	cfg.Marked = !inv.hasGcflags() && !goflagsSetGcflags(os.Getenv("GOFLAGS"))
 	binHash, err := fileHash(self)
 	if err != nil {
 		return 1, err
@@ -167,6 +168,9 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		goArgs = append(goArgs, "-C", inv.dir)
 	}
 	goArgs = append(goArgs, "-toolexec="+toolexec)
+	if cfg.Marked {
+		goArgs = append(goArgs, cfg.markerFlags()...)
+	}
 	if ci.addJSON {
 		goArgs = append(goArgs, "-json")
 	}

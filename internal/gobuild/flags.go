@@ -168,3 +168,23 @@ func filterGOFLAGS(goflags string) string {
 	}
 	return strings.Join(keep, " ")
 }
+
+// hasGcflags reports whether the command line sets -gcflags.
+func (inv *invocation) hasGcflags() bool {
+	for _, f := range inv.forward {
+		if f == "-gcflags" || strings.HasPrefix(f, "-gcflags=") {
+			return true
+		}
+	}
+	return false
+}
+
+// goflagsSetGcflags reports whether GOFLAGS sets -gcflags.
+func goflagsSetGcflags(goflags string) bool {
+	for _, f := range strings.Fields(goflags) {
+		if name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "="); name == "gcflags" {
+			return true
+		}
+	}
+	return false
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -170,10 +171,21 @@ func testmainFile(path string, files []string) string {
 	return ""
 }
 
+// withoutMarker returns the compile command line without gocsan's
+// selection marker (see Config.Marked) and whether it was there.
+func withoutMarker(args []string) ([]string, bool) {
+	i := slices.Index(args, selectedMarker)
+	if i < 0 {
+		return args, false
+	}
+	return slices.Delete(slices.Clone(args), i, i+1), true
+}
+
 // compileArgs returns the compile command line with the package's files
 // replaced by their instrumented versions when the package is selected,
 // and with the runtime added to its importcfg.
 func compileArgs(args []string, cfg *Config, rw Rewriter) ([]string, error) {
+	args, marked := withoutMarker(args)
 	if hasFlag(args, "std") && importPath() != "testing" {
 		return args, nil
 	}
@@ -217,7 +229,7 @@ func compileArgs(args []string, cfg *Config, rw Rewriter) ([]string, error) {
 			return nil, err
 		}
 		changed[tm] = nsrc
-	} else if rw != nil && (cfg.selected(path) || cfg.selected(strings.TrimSuffix(path, "_test"))) {
+	} else if rw != nil && cfg.instruments(path, marked) {
 		lang := flagValue(args, "lang")
 		var err error
 		changed, warnings, err = rw.Rewrite(Package{ImportPath: path, ImportCfg: importcfg, GoVersion: lang}, files)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,6 +219,57 @@ func TestVersionLine(t *testing.T) {
 	c.computeToolID("bin1", "rt1")
 	if c.ToolID == id1 {
 		t.Error("tool ID ignores the instrumented package list")
+	}
+	// Marked, the selection travels in per-package flags: the tool ID
+	// (part of every package's cache key, std's too) leaves it out.
+	c.Marked = true
+	c.computeToolID("bin1", "rt1")
+	marked := c.ToolID
+	c.MainModules, c.Instrument = []string{"b"}, nil
+	c.computeToolID("bin1", "rt1")
+	if c.ToolID != marked {
+		t.Errorf("marked tool ID changed with the selection: %q, %q", marked, c.ToolID)
+	}
+	c.Exclude = []string{"e"}
+	c.computeToolID("bin1", "rt1")
+	if c.ToolID == marked {
+		t.Error("marked tool ID ignores the excluded packages")
+	}
+}
+
+// The marker flags select what selected selects, and toolexec strips the
+// marker before the compiler sees it.
+func TestSelectionMarker(t *testing.T) {
+	c := &Config{MainModules: []string{"example.com/m"}, Instrument: []string{"example.com/dep"}, Exclude: []string{"example.com/m/rt"}, Marked: true}
+	want := []string{
+		"-gcflags=command-line-arguments=" + selectedMarker,
+		"-gcflags=example.com/m/...=" + selectedMarker,
+		"-gcflags=example.com/dep=" + selectedMarker,
+	}
+	if got := c.markerFlags(); !slices.Equal(got, want) {
+		t.Errorf("markerFlags() = %q, want %q", got, want)
+	}
+	args := []string{"compile", "-o", "out.a", selectedMarker, "-p", "x", "x.go"}
+	stripped, marked := withoutMarker(args)
+	if !marked || slices.Contains(stripped, selectedMarker) || len(stripped) != len(args)-1 {
+		t.Errorf("withoutMarker(%q) = %q, %v", args, stripped, marked)
+	}
+	if _, marked := withoutMarker(stripped); marked {
+		t.Error("withoutMarker finds a marker that is not there")
+	}
+	for _, tc := range []struct {
+		path   string
+		marked bool
+		want   bool
+	}{
+		{"example.com/m/a", true, true},
+		{"example.com/m/a_test", true, true},
+		{"example.com/other", false, false},
+		{"example.com/m/rt", true, false},
+	} {
+		if got := c.instruments(tc.path, tc.marked); got != tc.want {
+			t.Errorf("instruments(%q, marked=%v) = %v, want %v", tc.path, tc.marked, got, tc.want)
+		}
 	}
 }
 
