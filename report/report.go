@@ -1,153 +1,50 @@
 package report
 
 import (
-	"fmt"
-	"sort"
-	"strings"
 	"time"
+
+	"github.com/gocsan/gocsan/runtime/record"
 )
+
+// The data of a report is the engine's (package runtime/record): Kind,
+// Op, Frame and Access are the same types, so that the runtime records
+// reports without depending on this package.
 
 // Kind is what a report is about. The values are stable: they appear in
 // JSON output, SARIF rule ids and metric labels.
-type Kind string
+type Kind = record.Kind
 
 const (
-	// KindDataRace is a conflicting pair of accesses that overlapped in
-	// time, at least one of them plain and at least one a write.
-	KindDataRace Kind = "data-race"
-	// KindAssert is a violated assertion (AssertExclusiveWriter and
-	// friends); KCSAN titles these "assert: race".
-	KindAssert Kind = "assert"
-	// KindLockOrder is a possible deadlock found by the lock-order
-	// checker: lock acquisitions whose order forms a cycle (lockdep's
-	// "possible circular locking dependency"), or a goroutine locking a
-	// mutex it already holds.
-	KindLockOrder Kind = "lock-order"
-	// KindUnknownOrigin is a value that changed while a watchpoint was
-	// armed although no instrumented access hit the watchpoint: the
-	// writer was uninstrumented (assembly, cgo, a package left out).
-	KindUnknownOrigin Kind = "unknown-origin"
+	KindDataRace      = record.KindDataRace
+	KindAssert        = record.KindAssert
+	KindLockOrder     = record.KindLockOrder
+	KindUnknownOrigin = record.KindUnknownOrigin
 )
 
-// How a race was seen (Report.Detection).
+// How a race was seen (Report.Detection; see record.DetectedWatchpoint
+// and the others).
 const (
-	// DetectedWatchpoint: the second access hit the first one's
-	// watchpoint while it was armed.
-	DetectedWatchpoint = "watchpoint"
-	// DetectedValueChange: the watched value changed while armed.
-	DetectedValueChange = "value-change"
-	// DetectedHappensBefore: the happens-before detector found the
-	// second access unordered with an earlier sampled one, however far
-	// apart in time.
-	DetectedHappensBefore = "happens-before"
+	DetectedWatchpoint    = record.DetectedWatchpoint
+	DetectedValueChange   = record.DetectedValueChange
+	DetectedHappensBefore = record.DetectedHappensBefore
 )
 
 // Op is the operation of one access.
-type Op string
+type Op = record.Op
 
 const (
-	OpRead      Op = "read"
-	OpWrite     Op = "write"
-	OpReadWrite Op = "read-write"
-	// OpLock and OpRLock are lock acquisitions in lock-order reports.
-	OpLock  Op = "lock"
-	OpRLock Op = "rlock"
+	OpRead      = record.OpRead
+	OpWrite     = record.OpWrite
+	OpReadWrite = record.OpReadWrite
+	OpLock      = record.OpLock
+	OpRLock     = record.OpRLock
 )
 
-// Frame is one symbolized stack frame. Go frames carry Function, File and
-// Line; kernel frames additionally carry the symbol offset and size as
-// printed by %pS ("func+0x1d/0x30") and the module, if any.
-type Frame struct {
-	Function string `json:"function"`
-	File     string `json:"file,omitempty"`
-	Line     int    `json:"line,omitempty"`
-	PC       uint64 `json:"pc,omitempty"`
-	Offset   uint64 `json:"offset,omitempty"`
-	SymSize  uint64 `json:"sym_size,omitempty"`
-	Module   string `json:"module,omitempty"`
-	// Inlined is set for a frame that symbolization found inlined into
-	// the frame that follows it.
-	Inlined bool `json:"inlined,omitempty"`
-	// Instruction is the disassembled instruction at PC, when known.
-	Instruction string `json:"instruction,omitempty"`
-}
+// Frame is one symbolized stack frame (see record.Frame).
+type Frame = record.Frame
 
-// Access is one side of a report.
-type Access struct {
-	Op Op `json:"op"`
-	// Marked is set for atomic (sync/atomic, READ_ONCE...) accesses.
-	Marked bool `json:"marked,omitempty"`
-	// Assert is set for an assertion pseudo-access; Op is then OpRead for
-	// "assert no writes" and OpWrite for "assert no accesses".
-	Assert bool `json:"assert,omitempty"`
-	// Reordered is set for a scoped or reordered access (KCSAN prints
-	// "(reordered)" for both).
-	Reordered bool   `json:"reordered,omitempty"`
-	Addr      uint64 `json:"addr"`
-	Size      uint64 `json:"size"`
-	// Goroutine is the goroutine id (Go) or task pid (kernel); -1 when
-	// the access came from an interrupt.
-	Goroutine int64 `json:"goroutine"`
-	// CPU is the kernel CPU number; -1 for Go reports.
-	CPU       int     `json:"cpu"`
-	Interrupt bool    `json:"interrupt,omitempty"`
-	Stack     []Frame `json:"stack"`
-	// CreatedBy is where the goroutine was created (the go statement),
-	// when known.
-	CreatedBy *Frame `json:"created_by,omitempty"`
-	// CreatorGoroutine is the goroutine that ran that go statement.
-	CreatorGoroutine int64 `json:"creator_goroutine,omitempty"`
-	// LockClass is the class of the lock acquired (OpLock, OpRLock): where
-	// the lock lives, a package variable or a struct field of a type.
-	LockClass string `json:"lock_class,omitempty"`
-	// HeldClass is the class of the lock held during the acquisition.
-	HeldClass string `json:"held_class,omitempty"`
-	// ReorderedTo is the frame an access was reordered to (KCSAN's
-	// "+-> reordered to:" line).
-	ReorderedTo *Frame `json:"reordered_to,omitempty"`
-}
-
-// TypeString is KCSAN's access type string (get_access_type in
-// kernel/kcsan/report.c): "read", "write (marked)", "assert no writes",
-// "read-write (reordered)" and so on.
-func (a Access) TypeString() string {
-	if a.Op == OpLock || a.Op == OpRLock {
-		s := string(a.Op) + " of " + a.LockClass
-		if a.HeldClass != "" {
-			s += " while holding " + a.HeldClass
-		}
-		return s
-	}
-	if a.Assert {
-		s := "assert no writes"
-		if a.Op != OpRead {
-			s = "assert no accesses"
-		}
-		if a.Reordered {
-			s += " (reordered)"
-		}
-		return s
-	}
-	s := string(a.Op)
-	switch {
-	case a.Marked && a.Reordered:
-		s += " (marked, reordered)"
-	case a.Marked:
-		s += " (marked)"
-	case a.Reordered:
-		s += " (reordered)"
-	}
-	return s
-}
-
-// Top returns the first frame of the access's stack, the frame KCSAN uses
-// for titles, filters and rate limiting.
-func (a Access) Top() Frame {
-	if len(a.Stack) == 0 {
-		return Frame{}
-	}
-	return a.Stack[0]
-}
+// Access is one side of a report (see record.Access).
+type Access = record.Access
 
 // Report is one finding, from a Go program or from a kernel log.
 type Report struct {
@@ -189,83 +86,36 @@ type Report struct {
 // "data-race in A / B" with the two top-frame functions sorted, so the
 // same pair always gets the same title whichever side watched, or
 // "data-race in F+0xOFF/0xSIZE" for an unknown origin.
-func MakeTitle(r *Report) string {
-	if r.Kind == KindLockOrder {
-		return lockOrderTitle(r)
-	}
-	prefix := "data-race"
-	if r.Kind == KindAssert {
-		prefix = "assert: race"
-	}
-	if len(r.Accesses) == 1 {
-		return prefix + " in " + frameWithOffset(r.Accesses[0].Top())
-	}
-	if len(r.Accesses) == 0 {
-		return prefix
-	}
-	a, b := r.Accesses[0].Top(), r.Accesses[1].Top()
-	names := []string{frameSortKey(a), frameSortKey(b)}
-	fa, fb := a.Function, b.Function
-	if names[1] < names[0] {
-		fa, fb = fb, fa
-	}
-	return fmt.Sprintf("%s in %s / %s", prefix, fa, fb)
-}
-
-func frameSortKey(f Frame) string {
-	if f.SymSize != 0 {
-		return frameWithOffset(f)
-	}
-	return fmt.Sprintf("%s:%08d", f.Function, f.Line)
-}
-
-func frameWithOffset(f Frame) string {
-	if f.SymSize != 0 || f.Offset != 0 {
-		return fmt.Sprintf("%s+0x%x/0x%x", f.Function, f.Offset, f.SymSize)
-	}
-	if f.File != "" {
-		return fmt.Sprintf("%s (%s:%d)", f.Function, f.File, f.Line)
-	}
-	return f.Function
-}
+func MakeTitle(r *Report) string { return record.Title(r.Record()) }
 
 // PairKey identifies the unordered pair of top frames of r, the key of
 // KCSAN's rate limiter. Two reports with the same PairKey are the same
 // race.
-func PairKey(r *Report) string {
-	keys := make([]string, 0, 2)
-	for _, a := range r.Accesses {
-		t := a.Top()
-		keys = append(keys, fmt.Sprintf("%s %s:%d %x", t.Function, t.File, t.Line, t.Offset))
+func PairKey(r *Report) string { return record.PairKey(r.Record()) }
+
+// Record returns r as the engine's record (sharing its accesses).
+func (r *Report) Record() *record.Report {
+	rec := &record.Report{
+		Kind: r.Kind, Title: r.Title, Accesses: r.Accesses,
+		ValueChanged: r.ValueChanged, Old: r.Old, New: r.New, Mask: r.Mask,
+		Source: r.Source, Detection: r.Detection, Process: r.Process, Test: r.Test, Package: r.Package, Raw: r.Raw,
 	}
-	if len(keys) == 1 {
-		keys = append(keys, "")
+	if !r.Time.IsZero() {
+		rec.Time = r.Time.UnixNano()
 	}
-	sort.Strings(keys)
-	return string(r.Kind) + "|" + strings.Join(keys, "|")
+	return rec
 }
 
-// lockOrderTitle names the cycle, starting from its smallest class so the
-// same cycle always gets the same title: "possible circular locking
-// dependency: a.mu -> b.mu -> a.mu", or "recursive locking of a.mu".
-func lockOrderTitle(r *Report) string {
-	if len(r.Accesses) == 1 {
-		a := r.Accesses[0]
-		if a.Op == OpRLock {
-			return "recursive read locking of " + a.LockClass
-		}
-		return "recursive locking of " + a.LockClass
+// FromRecord returns the engine's record as a Report (sharing its
+// accesses), its time in the local time zone.
+func FromRecord(rec *record.Report) *Report {
+	r := &Report{
+		Kind: rec.Kind, Title: rec.Title, Accesses: rec.Accesses,
+		ValueChanged: rec.ValueChanged, Old: rec.Old, New: rec.New, Mask: rec.Mask,
+		Source: rec.Source, Detection: rec.Detection, Process: rec.Process, Test: rec.Test, Package: rec.Package, Raw: rec.Raw,
 	}
-	var cycle []string
-	for _, a := range r.Accesses {
-		cycle = append(cycle, a.HeldClass)
+	if rec.Time != 0 {
+		r.Time = time.Unix(0, rec.Time)
 	}
-	start := 0
-	for i := range cycle {
-		if cycle[i] < cycle[start] {
-			start = i
-		}
-	}
-	rot := append(append([]string{}, cycle[start:]...), cycle[:start]...)
-	return "possible circular locking dependency: " + strings.Join(append(rot, rot[0]), " -> ")
+	return r
 }

@@ -1,6 +1,6 @@
 package runtime
 
-import "github.com/gocsan/gocsan/report"
+import "github.com/gocsan/gocsan/runtime/record"
 
 // Assertions (KCSAN's ASSERT_EXCLUSIVE_*): pseudo-accesses that check a
 // property of the concurrent code rather than a data race. They go
@@ -50,7 +50,7 @@ type Scope struct {
 	addr   uintptr
 	size   uintptr
 	typ    accessType
-	access *report.Access
+	access *record.Access
 }
 
 // AssertExclusiveWriterScoped is AssertExclusiveWriter for a region.
@@ -99,7 +99,7 @@ func (s *Scope) End() {
 			other := <-rendezvous[s.slot]
 			count(AssertFailures)
 			if matchingAccess(uintptr(other.Addr), uintptr(other.Size), s.addr, s.size) {
-				emit(&report.Report{Kind: report.KindAssert, Accesses: []report.Access{*other, *s.access}, Detection: report.DetectedWatchpoint})
+				emit(&record.Report{Kind: record.KindAssert, Accesses: []record.Access{*other, *s.access}, Detection: record.DetectedWatchpoint})
 			} else {
 				count(EncodingFalsePositives)
 			}

@@ -1,10 +1,6 @@
 package runtime
 
-import (
-	"math"
-	"sync/atomic"
-	"time"
-)
+import "sync/atomic"
 
 // Two budgets bound what the engine costs.
 //
@@ -54,7 +50,7 @@ func setBudgetRange(base int32, mask uint32) {
 func configureBudget(o *Options) {
 	switch {
 	case !o.Enabled:
-		setBudgetRange(math.MaxInt32, 0)
+		setBudgetRange(maxInt32, 0)
 	case o.SkipRandomize && o.Skip > 1:
 		// [1, 2^m] with skip < 2^m <= 2·skip: a mask is cheaper than a
 		// multiplication, and the mean stays within a factor of two
@@ -97,12 +93,8 @@ func delayAllowed() bool {
 }
 
 // chargeDelay takes a finished delay out of the budget.
-func chargeDelay(d time.Duration) {
+func chargeDelay(d Duration) {
 	if delayRate.Load() != 0 {
 		delayTokens.Add(-int64(d))
 	}
 }
-
-// nanotime is monotonic time in nanoseconds, real time even inside a
-// synctest bubble (see delay.go).
-func nanotime() int64 { return monotime() }

@@ -1,14 +1,10 @@
 package runtime
 
 import (
-	"bytes"
 	"runtime"
-	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // Stacks, goroutine ids and creation sites all come from runtime.Stack:
@@ -16,12 +12,14 @@ import (
 // statement that created it ("created by ... in goroutine N"). It costs
 // microseconds, so it runs only in the slow paths, never per access.
 
-var stackBufs = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
+// stackBuf keeps one traceback buffer for reuse: taken with Swap, so
+// that concurrent captures each get their own (the others allocate).
+var stackBuf atomic.Pointer[[]byte]
 
 // captureAccess describes the current goroutine's access for a report,
 // with its stack trimmed of gocsan's own frames.
-func captureAccess(addr, size uintptr, typ accessType) *report.Access {
-	a := &report.Access{
+func captureAccess(addr, size uintptr, typ accessType) *record.Access {
+	a := &record.Access{
 		Op:        opOf(typ),
 		Marked:    typ&accessAtomic != 0,
 		Assert:    typ&accessAssert != 0,
@@ -30,10 +28,14 @@ func captureAccess(addr, size uintptr, typ accessType) *report.Access {
 		Size:      uint64(size),
 		CPU:       -1,
 	}
-	bp := stackBufs.Get().(*[]byte)
+	bp := stackBuf.Swap(nil)
+	if bp == nil {
+		b := make([]byte, 16<<10)
+		bp = &b
+	}
 	n := runtime.Stack(*bp, false)
-	parseTraceback((*bp)[:n], a, maxStack())
-	stackBufs.Put(bp)
+	parseTraceback(string((*bp)[:n]), a, maxStack())
+	stackBuf.Store(bp)
 	return a
 }
 
@@ -44,14 +46,14 @@ func maxStack() int {
 	return 64
 }
 
-func opOf(typ accessType) report.Op {
+func opOf(typ accessType) record.Op {
 	switch {
 	case typ&accessCompound != 0:
-		return report.OpReadWrite
+		return record.OpReadWrite
 	case typ&accessWrite != 0:
-		return report.OpWrite
+		return record.OpWrite
 	}
-	return report.OpRead
+	return record.OpRead
 }
 
 // gocsanFrame reports whether fn is part of gocsan's engine or public API
@@ -59,8 +61,8 @@ func opOf(typ accessType) report.Op {
 // frames the same way). Test packages (runtime_test, sanitizer_test) are
 // user code.
 func gocsanFrame(fn string) bool {
-	return strings.HasPrefix(fn, "github.com/gocsan/gocsan/runtime.") ||
-		strings.HasPrefix(fn, "github.com/gocsan/gocsan/sanitizer.")
+	return hasPrefix(fn, "github.com/gocsan/gocsan/runtime.") ||
+		hasPrefix(fn, "github.com/gocsan/gocsan/sanitizer.")
 }
 
 // parseTraceback fills a's goroutine id, stack and creation site from one
@@ -71,37 +73,38 @@ func gocsanFrame(fn string) bool {
 //		/src/main.go:12 +0x1d
 //	created by main.main in goroutine 1
 //		/src/main.go:29 +0x55
-func parseTraceback(tb []byte, a *report.Access, max int) {
+func parseTraceback(tb string, a *record.Access, max int) {
 	strip := ""
 	if o := opts(); o != nil {
 		strip = o.StripPathPrefix
 	}
-	lines := bytes.Split(tb, []byte("\n"))
+	lines := splitLines(tb)
 	if len(lines) > 0 {
 		a.Goroutine = parseGoid(lines[0])
 	}
 	trimming := true
 	for i := 1; i < len(lines); i++ {
-		line := string(lines[i])
+		line := lines[i]
 		if line == "" || line[0] == '\t' {
 			continue
 		}
 		var file string
 		var lineNo int
 		if i+1 < len(lines) && len(lines[i+1]) > 0 && lines[i+1][0] == '\t' {
-			file, lineNo = parseFileLine(string(lines[i+1][1:]))
-			if strip != "" {
-				file = strings.TrimPrefix(file, strip)
+			file, lineNo = parseFileLine(lines[i+1][1:])
+			if strip != "" && hasPrefix(file, strip) {
+				file = file[len(strip):]
 			}
 		}
-		if rest, ok := strings.CutPrefix(line, "created by "); ok {
-			fn, gor, _ := strings.Cut(rest, " in goroutine ")
-			a.CreatedBy = &report.Frame{Function: fn, File: file, Line: lineNo}
-			a.CreatorGoroutine, _ = strconv.ParseInt(strings.TrimSpace(gor), 10, 64)
+		if hasPrefix(line, "created by ") {
+			fn, gor, _ := cut(line[len("created by "):], " in goroutine ")
+			a.CreatedBy = &record.Frame{Function: fn, File: file, Line: lineNo}
+			id, _ := atoi(trimSpace(gor))
+			a.CreatorGoroutine = int64(id)
 			continue
 		}
 		fn := line
-		if j := strings.LastIndexByte(line, '('); j > 0 {
+		if j := lastIndexByte(line, '('); j > 0 {
 			fn = line[:j]
 		} else {
 			continue // "...additional frames elided..."
@@ -111,34 +114,47 @@ func parseTraceback(tb []byte, a *report.Access, max int) {
 		}
 		trimming = false
 		if len(a.Stack) < max {
-			a.Stack = append(a.Stack, report.Frame{Function: fn, File: file, Line: lineNo})
+			a.Stack = append(a.Stack, record.Frame{Function: fn, File: file, Line: lineNo})
 		}
 	}
 }
 
-func parseGoid(first []byte) int64 {
-	rest, ok := bytes.CutPrefix(first, []byte("goroutine "))
-	if !ok {
+// splitLines splits s at every newline, as strings.Split(s, "\n").
+func splitLines(s string) []string {
+	var lines []string
+	for {
+		i := indexByte(s, '\n')
+		if i < 0 {
+			return append(lines, s)
+		}
+		lines = append(lines, s[:i])
+		s = s[i+1:]
+	}
+}
+
+func parseGoid(first string) int64 {
+	if !hasPrefix(first, "goroutine ") {
 		return 0
 	}
-	if j := bytes.IndexByte(rest, ' '); j >= 0 {
+	rest := first[len("goroutine "):]
+	if j := indexByte(rest, ' '); j >= 0 {
 		rest = rest[:j]
 	}
-	id, _ := strconv.ParseInt(string(rest), 10, 64)
-	return id
+	id, _ := atoi(rest)
+	return int64(id)
 }
 
 // parseFileLine splits "/src/main.go:12 +0x1d".
 func parseFileLine(s string) (string, int) {
-	if j := strings.LastIndex(s, " +0x"); j >= 0 {
+	if j := lastIndex(s, " +0x"); j >= 0 {
 		s = s[:j]
 	}
-	j := strings.LastIndexByte(s, ':')
+	j := lastIndexByte(s, ':')
 	if j < 0 {
 		return s, 0
 	}
-	n, err := strconv.Atoi(s[j+1:])
-	if err != nil {
+	n, ok := atoi(s[j+1:])
+	if !ok {
 		return s, 0
 	}
 	return s[:j], n
@@ -149,7 +165,7 @@ func parseFileLine(s string) (string, int) {
 // goroutine has disabled checking.
 var (
 	disabledAny atomic.Int32
-	disabledMu  sync.Mutex
+	disabledMu  mutex
 	disabledBy  = map[int64]int{}
 )
 

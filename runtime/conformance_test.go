@@ -27,6 +27,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	rt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 var (
@@ -287,7 +288,8 @@ func run(t *testing.T, sc scenario) {
 		done atomic.Bool
 	)
 	seen := make([]bool, len(sc.want))
-	cancel := rt.Subscribe(func(r *report.Report) {
+	cancel := rt.Subscribe(func(rec *record.Report) {
+		r := report.FromRecord(rec)
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, r)

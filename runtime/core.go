@@ -1,12 +1,10 @@
 package runtime
 
 import (
-	"math"
 	"sync/atomic"
-	"time"
 	"unsafe"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // accessType has the bits of KCSAN's KCSAN_ACCESS_* flags.
@@ -24,6 +22,9 @@ const (
 // numSlots-1 extra entries so that a page's window [slot, slot+2] never
 // wraps, avoiding a modulo on the hot path.
 const numWatchpoints = 64
+
+// maxInt32 is math.MaxInt32 (package math is outside the import closure).
+const maxInt32 = 1<<31 - 1
 
 var (
 	// watchpoints is the slot table. Every word is accessed atomically;
@@ -43,7 +44,7 @@ var (
 	// rendezvous carries the hitting goroutine's access to the watcher:
 	// exactly one send per successful hit CAS, received by the watcher
 	// that armed the slot before it frees the slot.
-	rendezvous [numWatchpoints + numSlots - 1]chan *report.Access
+	rendezvous [numWatchpoints + numSlots - 1]chan *record.Access
 
 	// armed counts watchpoints in the table. The fast path reads it and
 	// only scans the table when it is non-zero.
@@ -64,7 +65,7 @@ var (
 
 func init() {
 	for i := range rendezvous {
-		rendezvous[i] = make(chan *report.Access, 1)
+		rendezvous[i] = make(chan *record.Access, 1)
 	}
 }
 
@@ -189,7 +190,7 @@ func syncArmedLimit() {
 		a, l := armed.Load(), lingerCount.Load()
 		limit := int32(0)
 		if a != l {
-			limit = math.MaxInt32
+			limit = maxInt32
 		}
 		armedLimit.Store(limit)
 		if armed.Load() == a && lingerCount.Load() == l {
@@ -315,7 +316,7 @@ func delayAccess(o *Options, typ accessType) {
 		if typ&(accessCompound|accessAssert) != 0 {
 			skew = 1
 		}
-		d -= time.Duration(prandom(uint32(min(int64(d>>skew), 1<<31))))
+		d -= Duration(prandom(uint32(min(int64(d>>skew), 1<<31))))
 	}
 	if d = delayWindowLimit(o, d); d <= 0 {
 		// The goroutine has had its share of delays in this window:

@@ -3,8 +3,6 @@ package runtime
 import (
 	"runtime"
 	"sync/atomic"
-	"time"
-	_ "unsafe" // for go:linkname
 )
 
 // Delays are real time, whatever clock the delayed goroutine sees.
@@ -14,39 +12,58 @@ import (
 // (the bubble's clock jumps ahead by the delay, which the test sees) and
 // one spinning until time.Since(start) >= d would never stop, because
 // the fake clock stands still while a goroutine of the bubble runs. So
-// the engine reads the runtime's monotonic clock, and a goroutine in a
-// bubble spins (yielding) for its delay rather than sleeping.
+// the engine reads the runtime's monotonic clock (nanotime, clock.go),
+// which no bubble fakes, and a goroutine in a bubble spins (yielding)
+// for its delay rather than sleeping.
 
-// monotime is the runtime's monotonic clock, in nanoseconds, which no
-// bubble fakes. (The runtime marks nanotime for go:linkname.)
-//
-//go:linkname monotime runtime.nanotime
-func monotime() int64
+// bubbleCache remembers for recent goroutines whether they run in a
+// synctest bubble: goid<<1 | 1 if so, goid<<1 if not, indexed by a hash
+// of the id. A goroutine is put in a bubble when it is created and never
+// leaves it, and ids are never reused, so an entry holding the caller's
+// id is the answer; a collision only costs a new look-up. Stores and
+// loads pair with each other only as a cache: each value stands alone.
+var bubbleCache [256]atomic.Uint64
 
 // inBubble reports whether the calling goroutine is in a synctest
-// bubble: there, and only there, time.Now carries no monotonic clock
-// reading (the runtime omits it, so that times from inside and outside a
-// bubble are never subtracted by their monotonic readings), and Round(0)
-// of a time without one is the same time.
+// bubble. The runtime says so only in the goroutine's traceback header
+// ("goroutine 7 [running, synctest bubble 1]:"; the symbols the time
+// package uses to read the bubble's clock are closed to linkname), so
+// the header is read once per goroutine and cached.
 func inBubble() bool {
-	now := time.Now()
-	return now == now.Round(0)
+	id := goid()
+	e := &bubbleCache[uint64(id)%uint64(len(bubbleCache))]
+	if v := e.Load(); v>>1 == uint64(id) {
+		return v&1 == 1
+	}
+	var buf [128]byte
+	n := runtime.Stack(buf[:], false)
+	header := string(buf[:n])
+	if i := index(header, "\n"); i >= 0 {
+		header = header[:i]
+	}
+	in := index(header, ", synctest bubble ") >= 0
+	v := uint64(id) << 1
+	if in {
+		v |= 1
+	}
+	e.Store(v)
+	return in
 }
 
 // sleepReal blocks the calling goroutine for d of real time and returns
 // how long it took. Long delays outside a bubble sleep, giving the P to
 // the goroutine that may hit the watchpoint; short ones, and every delay
 // in a bubble, spin with Gosched, which lets the others run as well.
-func sleepReal(d time.Duration) time.Duration {
-	start := monotime()
-	if d >= 200*time.Microsecond && !inBubble() {
-		time.Sleep(d)
+func sleepReal(d Duration) Duration {
+	start := nanotime()
+	if d >= 200*Microsecond && !inBubble() {
+		sleep(int64(d))
 	} else {
-		for time.Duration(monotime()-start) < d {
+		for Duration(nanotime()-start) < d {
 			runtime.Gosched()
 		}
 	}
-	return time.Duration(monotime() - start)
+	return Duration(nanotime() - start)
 }
 
 // Each goroutine's delays are bounded per window of real time: within
@@ -65,7 +82,7 @@ func sleepReal(d time.Duration) time.Duration {
 const delayWindowSlots = 1024
 
 type delayWindow struct {
-	// start is the monotime the window began; spent the delay charged to
+	// start is the nanotime the window began; spent the delay charged to
 	// it. Both are read and written by the goroutines hashed here; a
 	// charge that races with the window's restart is lost or kept, which
 	// errs by at most one delay.
@@ -76,18 +93,18 @@ var delayWindows [delayWindowSlots]delayWindow
 
 // delayWindowLimit returns how much of d the calling goroutine may
 // delay now, d itself when the bound is off.
-func delayWindowLimit(o *Options, d time.Duration) time.Duration {
+func delayWindowLimit(o *Options, d Duration) Duration {
 	if o.DelayBudget == 0 || o.DelayWindow <= 0 {
 		return d
 	}
 	w := &delayWindows[uint64(goid())%delayWindowSlots]
-	now := monotime()
+	now := nanotime()
 	if start := w.start.Load(); now-start >= int64(o.DelayWindow) {
 		if w.start.CompareAndSwap(start, now) {
 			w.spent.Store(0)
 		}
 	}
-	left := time.Duration(float64(o.DelayWindow)*o.DelayWindowShare) - time.Duration(w.spent.Load())
+	left := Duration(float64(o.DelayWindow)*o.DelayWindowShare) - Duration(w.spent.Load())
 	if left <= 0 {
 		return 0
 	}
@@ -96,7 +113,7 @@ func delayWindowLimit(o *Options, d time.Duration) time.Duration {
 
 // chargeDelayWindow takes a finished delay out of the calling
 // goroutine's window.
-func chargeDelayWindow(o *Options, d time.Duration) {
+func chargeDelayWindow(o *Options, d Duration) {
 	if o.DelayBudget == 0 || o.DelayWindow <= 0 {
 		return
 	}

@@ -14,39 +14,39 @@ func TestDelayWindowLimit(t *testing.T) {
 	configureFor(t, "delay_budget=0.1 delay_window=50ms delay_window_share=0.5")
 	o := opts()
 	w := &delayWindows[uint64(goid())%delayWindowSlots]
-	w.start.Store(monotime())
+	w.start.Store(nanotime())
 	w.spent.Store(0)
-	if got := delayWindowLimit(o, time.Millisecond); got != time.Millisecond {
+	if got := delayWindowLimit(o, Millisecond); got != Millisecond {
 		t.Fatalf("fresh window: %v allowed, want 1ms", got)
 	}
-	chargeDelayWindow(o, 24*time.Millisecond)
-	if got := delayWindowLimit(o, 5*time.Millisecond); got != time.Millisecond {
+	chargeDelayWindow(o, 24*Millisecond)
+	if got := delayWindowLimit(o, 5*Millisecond); got != Millisecond {
 		t.Errorf("1ms of the 25ms share left: %v allowed of 5ms", got)
 	}
-	chargeDelayWindow(o, time.Millisecond)
-	if got := delayWindowLimit(o, time.Millisecond); got != 0 {
+	chargeDelayWindow(o, Millisecond)
+	if got := delayWindowLimit(o, Millisecond); got != 0 {
 		t.Errorf("share spent: %v allowed", got)
 	}
 	type result struct {
 		id      int64
-		allowed time.Duration
+		allowed Duration
 	}
 	other := make(chan result)
-	go func() { other <- result{goid(), delayWindowLimit(o, time.Millisecond)} }()
+	go func() { other <- result{goid(), delayWindowLimit(o, Millisecond)} }()
 	// Goroutines whose ids hash to the same window share it (one time
 	// in delayWindowSlots): then there is nothing to check.
-	if r := <-other; r.id%delayWindowSlots != goid()%delayWindowSlots && r.allowed != time.Millisecond {
+	if r := <-other; r.id%delayWindowSlots != goid()%delayWindowSlots && r.allowed != Millisecond {
 		t.Errorf("another goroutine: %v allowed, want its own share", r.allowed)
 	}
 	// The window restarts once its length has passed in real time.
-	w.start.Store(monotime() - int64(50*time.Millisecond))
-	if got := delayWindowLimit(o, time.Millisecond); got != time.Millisecond {
+	w.start.Store(nanotime() - int64(50*Millisecond))
+	if got := delayWindowLimit(o, Millisecond); got != Millisecond {
 		t.Errorf("after the window: %v allowed, want 1ms", got)
 	}
 
 	configureFor(t, "delay_budget=0 delay_window=50ms")
-	w.spent.Store(int64(time.Hour))
-	if got := delayWindowLimit(opts(), time.Millisecond); got != time.Millisecond {
+	w.spent.Store(int64(Hour))
+	if got := delayWindowLimit(opts(), Millisecond); got != Millisecond {
 		t.Errorf("delay_budget=0 bounds nothing, got %v", got)
 	}
 }
@@ -63,14 +63,14 @@ func TestDelayInSynctestBubble(t *testing.T) {
 			d, _ := time.ParseDuration(delay)
 			synctest.Test(t, func(t *testing.T) {
 				var v int64
-				start, realStart := time.Now(), monotime()
+				start, realStart := time.Now(), nanotime()
 				for range 5 {
 					Read(uintptr(unsafe.Pointer(&v)), 8)
 				}
 				if got := time.Since(start); got != 0 {
 					t.Errorf("the bubble's clock advanced %v during delays", got)
 				}
-				if got := time.Duration(monotime() - realStart); got < 5*d {
+				if got := time.Duration(nanotime() - realStart); got < 5*d {
 					t.Errorf("5 delays of %v took %v of real time", d, got)
 				}
 				// The bubble's timers still work as they should.
@@ -81,5 +81,30 @@ func TestDelayInSynctestBubble(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// inBubble tells goroutines in a synctest bubble from the others, and a
+// goroutine's answer stays its own after it was cached.
+func TestInBubble(t *testing.T) {
+	if inBubble() {
+		t.Fatal("a test's goroutine is not in a bubble")
+	}
+	synctest.Test(t, func(t *testing.T) {
+		for range 2 { // the second answer comes from the cache
+			if !inBubble() {
+				t.Fatal("synctest.Test's goroutine is in a bubble")
+			}
+		}
+		child := make(chan bool)
+		go func() { child <- inBubble() }()
+		if !<-child {
+			t.Error("a goroutine started in a bubble is in it")
+		}
+	})
+	outside := make(chan bool)
+	go func() { outside <- inBubble() }()
+	if <-outside || inBubble() {
+		t.Error("goroutines outside the bubble are not in one")
 	}
 }

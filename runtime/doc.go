@@ -9,9 +9,13 @@
 // The files follow KCSAN's split: encoding.go is the bit layout of one
 // watchpoint word; hooks.go the entry points instrumented code calls (the
 // fast path); core.go the watchpoint table and the two slow paths;
-// rendezvous.go and reporter.go turn a hit into a report.Report and print
-// it; options.go holds every tunable; stats.go the counters.
+// reporter.go turns a hit into a record.Report and writes it; options.go
+// holds every tunable; stats.go the counters.
 //
-// The package uses the standard library and gocsan's report package only:
-// it is linked into every instrumented program.
+// It is linked into every instrumented program, and imports only runtime,
+// unsafe, sync/atomic (and what they need) and its record package, so
+// that every other standard-library package can itself be instrumented:
+// clock.go, lock.go, exit.go, strs.go, duration.go and sys_*.go replace
+// what it would otherwise take from time, sync, os, strings and strconv.
+// docs/engine.md ("Import closure") lists the set and why each is there.
 package runtime

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"runtime"
-	"sync"
 	"unsafe"
 )
 
@@ -29,7 +28,7 @@ const goidScan = 384
 const goidProbes = 4
 
 var goidOffset struct {
-	once sync.Once
+	once once
 	ok   bool
 	off  uintptr
 }
@@ -47,7 +46,7 @@ func goid() int64 {
 func goidSlow() int64 {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)
-	return parseGoid(buf[:n])
+	return parseGoid(string(buf[:n]))
 }
 
 // calibrateGoid finds the offset of the goid field in runtime.g: the one

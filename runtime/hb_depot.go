@@ -1,9 +1,6 @@
 package runtime
 
-import (
-	"runtime"
-	"sync"
-)
+import "runtime"
 
 // The stack depot (one per hbWorld): stacks of recorded accesses, stored once each and
 // named by a 32-bit id (0: none), so a shadow cell holds an id rather
@@ -15,7 +12,7 @@ import (
 const hbMaxDepth = 64
 
 type stackDepot struct {
-	mu    sync.Mutex
+	mu    mutex
 	ids   map[uint64]uint32
 	pcs   [][]uintptr // by id-1
 	bytes int64

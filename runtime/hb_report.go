@@ -1,14 +1,10 @@
 package runtime
 
 import (
-	"bytes"
 	"runtime"
-	"strconv"
-	"strings"
-	"sync"
 	"unsafe"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // Validating and reporting a candidate race of the happens-before
@@ -34,7 +30,7 @@ import (
 // instrumented holds the packages (as they appear in function names)
 // that the rewriter instrumented, registered by their init.
 var instrumented struct {
-	sync.RWMutex
+	mutex
 	pkgs map[string]bool
 }
 
@@ -66,7 +62,7 @@ func RegisterPackage(probe func()) bool {
 // funcPackage returns the package of a function name, type arguments
 // (which may contain slashes) removed.
 func funcPackage(fn string) string {
-	if i := strings.IndexByte(fn, '['); i >= 0 {
+	if i := indexByte(fn, '['); i >= 0 {
 		fn = fn[:i]
 	}
 	return packageOf(fn)
@@ -74,8 +70,8 @@ func funcPackage(fn string) string {
 
 func isInstrumented(fn string) bool {
 	pkg := funcPackage(fn)
-	instrumented.RLock()
-	defer instrumented.RUnlock()
+	instrumented.Lock()
+	defer instrumented.Unlock()
 	return instrumented.pkgs[pkg]
 }
 
@@ -103,9 +99,9 @@ func callbackContext(fns []string) (ok, entry bool) {
 
 // pcFunctions symbolizes a stack from the depot, top first, gocsan's own
 // frames at the top and runtime.goexit removed.
-func pcFunctions(pcs []uintptr) ([]string, []report.Frame) {
+func pcFunctions(pcs []uintptr) ([]string, []record.Frame) {
 	var fns []string
-	var frames []report.Frame
+	var frames []record.Frame
 	it := runtime.CallersFrames(pcs)
 	trimming := true
 	for {
@@ -113,7 +109,7 @@ func pcFunctions(pcs []uintptr) ([]string, []report.Frame) {
 		if f.Function != "" && f.Function != "runtime.goexit" && !(trimming && gocsanFrame(f.Function)) {
 			trimming = false
 			fns = append(fns, f.Function)
-			frames = append(frames, report.Frame{Function: f.Function, File: f.File, Line: f.Line})
+			frames = append(frames, record.Frame{Function: f.Function, File: f.File, Line: f.Line})
 		}
 		if !more {
 			break
@@ -182,7 +178,7 @@ func hbReport(w *hbWorld, x *hbRec, addr, size uintptr, typ accessType) {
 	if hbw.Load() != w {
 		return // reset meanwhile: the knowledge read may be incomplete
 	}
-	earlier := report.Access{
+	earlier := record.Access{
 		Op:        opOf(map[bool]accessType{true: accessWrite}[x.write]),
 		Addr:      uint64(x.addr),
 		Size:      uint64(x.size),
@@ -190,7 +186,7 @@ func hbReport(w *hbWorld, x *hbRec, addr, size uintptr, typ accessType) {
 		CPU:       -1,
 	}
 	if f := x.info.createdBy; f != nil {
-		earlier.CreatedBy = &report.Frame{Function: f.fn, File: f.file, Line: f.line}
+		earlier.CreatedBy = &record.Frame{Function: f.fn, File: f.file, Line: f.line}
 		earlier.CreatorGoroutine = x.info.creator
 	}
 	strip := opts().StripPathPrefix
@@ -198,8 +194,8 @@ func hbReport(w *hbWorld, x *hbRec, addr, size uintptr, typ accessType) {
 		if len(earlier.Stack) == maxStack() {
 			break
 		}
-		if strip != "" {
-			f.File = strings.TrimPrefix(f.File, strip)
+		if strip != "" && hasPrefix(f.File, strip) {
+			f.File = f.File[len(strip):]
 		}
 		earlier.Stack = append(earlier.Stack, f)
 	}
@@ -207,19 +203,19 @@ func hbReport(w *hbWorld, x *hbRec, addr, size uintptr, typ accessType) {
 		cur.Stack = cur.Stack[:maxStack()]
 	}
 	count(HBRaces)
-	emit(&report.Report{
-		Kind:      report.KindDataRace,
-		Accesses:  []report.Access{earlier, *cur},
-		Detection: report.DetectedHappensBefore,
+	emit(&record.Report{
+		Kind:      record.KindDataRace,
+		Accesses:  []record.Access{earlier, *cur},
+		Detection: record.DetectedHappensBefore,
 	})
 }
 
 // captureFull is captureAccess with every frame kept.
-func captureFull(addr, size uintptr, typ accessType) *report.Access {
-	a := &report.Access{Op: opOf(typ), Addr: uint64(addr), Size: uint64(size), CPU: -1}
+func captureFull(addr, size uintptr, typ accessType) *record.Access {
+	a := &record.Access{Op: opOf(typ), Addr: uint64(addr), Size: uint64(size), CPU: -1}
 	buf := make([]byte, 64<<10)
 	n := runtime.Stack(buf, false)
-	parseTraceback(buf[:n], a, 1<<20)
+	parseTraceback(string(buf[:n]), a, 1<<20)
 	return a
 }
 
@@ -227,16 +223,15 @@ func captureFull(addr, size uintptr, typ accessType) *report.Access {
 // callback of its once-entry that fns, a stack of g, ran in.
 func stillInEntry(g int64, fns []string) bool {
 	all := allStacks()
-	header := []byte("goroutine " + strconv.FormatInt(g, 10) + " [")
-	i := bytes.Index(all, header)
+	i := index(all, "goroutine "+itoa(g)+" [")
 	if i < 0 {
 		return false
 	}
 	tb := all[i:]
-	if j := bytes.Index(tb, []byte("\n\n")); j >= 0 {
+	if j := index(tb, "\n\n"); j >= 0 {
 		tb = tb[:j+1]
 	}
-	var now report.Access
+	var now record.Access
 	parseTraceback(tb, &now, 1<<20)
 	n, m := len(fns), len(now.Stack)
 	return n >= 2 && m >= 2 && now.Stack[m-1].Function == fns[n-1] && now.Stack[m-2].Function == fns[n-2]
@@ -244,10 +239,10 @@ func stillInEntry(g int64, fns []string) bool {
 
 // currentGInfo describes the calling goroutine for reports.
 func currentGInfo() *hbGInfo {
-	var a report.Access
+	var a record.Access
 	buf := make([]byte, 64<<10)
 	n := runtime.Stack(buf, false)
-	parseTraceback(buf[:n], &a, 1)
+	parseTraceback(string(buf[:n]), &a, 1)
 	info := &hbGInfo{goid: a.Goroutine, creator: a.CreatorGoroutine}
 	if a.Goroutine == 0 {
 		info.goid = goid()

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -33,7 +32,7 @@ type hbRec struct {
 }
 
 type hbCell struct {
-	mu    sync.Mutex
+	mu    mutex
 	key   uintptr // granule address + 1; 0: empty
 	w     hbRec
 	r     [hbReads]hbRec
@@ -43,7 +42,7 @@ type hbCell struct {
 type hbShadow struct {
 	mask   uint64
 	chunks []atomic.Pointer[[hbChunkCells]hbCell]
-	allocM sync.Mutex
+	allocM mutex
 }
 
 func (sh *hbShadow) init(bytes int64) {

@@ -1,14 +1,12 @@
 package runtime
 
-import "sync"
-
 // Synchronization in the happens-before detector. Every synchronizing
 // operation is tracked (sampling them would create false reports,
 // LiteRace's lesson); only memory accesses are sampled.
 //
 // Two kinds of edges:
 //
-//   - Locks the rewriter routes through the runtime (sync.Mutex and
+//   - Locks the rewriter routes through the runtime (mutex and
 //     RWMutex at user call sites) are modelled exactly, with a clock per
 //     lock in a side table keyed by address: Unlock releases into the
 //     lock's clock, Lock acquires it. RWMutex: Unlock releases into the
@@ -40,14 +38,14 @@ import "sync"
 const hbSyncShards = 64
 
 type hbSyncShard struct {
-	mu sync.Mutex
+	mu mutex
 	m  map[uintptr]*hbSync
 	_  [40]byte
 }
 
 // hbSync is the clock of one lock.
 type hbSync struct {
-	mu    sync.Mutex
+	mu    mutex
 	clock vclock
 }
 

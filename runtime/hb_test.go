@@ -18,6 +18,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	rt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 var _ = rt.RegisterPackage(func() {})
@@ -41,10 +42,10 @@ func hbRun(t *testing.T, f func()) []*report.Report {
 	defer rt.CaptureReports()()
 	var mu sync.Mutex
 	var got []*report.Report
-	cancel := rt.Subscribe(func(r *report.Report) {
+	cancel := rt.Subscribe(func(r *record.Report) {
 		if r.Detection == report.DetectedHappensBefore {
 			mu.Lock()
-			got = append(got, r)
+			got = append(got, report.FromRecord(r))
 			mu.Unlock()
 		}
 	})

@@ -1,10 +1,7 @@
 package runtime
 
 import (
-	"bytes"
 	"runtime"
-	"strconv"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -37,12 +34,12 @@ type hbWorld struct {
 	// dead is what goroutines removed from the table knew of others: a
 	// dead goroutine may have passed its knowledge on where gocsan could
 	// not see it, so it suppresses reports as a live one does.
-	deadMu sync.Mutex
+	deadMu mutex
 	dead   vclock
 
 	// The goroutine table: open addressing on the goroutine id, lookups
 	// without locks, inserts and removals under tabMu.
-	tabMu  sync.Mutex
+	tabMu  mutex
 	tab    []hbEntry
 	tabLen int // live entries, under tabMu
 	maxG   int
@@ -323,29 +320,25 @@ func liveGoroutines() map[int64]bool {
 	live := map[int64]bool{}
 	for len(buf) > 0 {
 		line := buf
-		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+		if i := indexByte(buf, '\n'); i >= 0 {
 			line, buf = buf[:i], buf[i+1:]
 		} else {
-			buf = nil
+			buf = ""
 		}
-		if rest, ok := bytes.CutPrefix(line, []byte("goroutine ")); ok {
-			if j := bytes.IndexByte(rest, ' '); j > 0 {
-				if id, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil {
-					live[id] = true
-				}
-			}
+		if id := parseGoid(line); id > 0 {
+			live[id] = true
 		}
 	}
 	return live
 }
 
 // allStacks returns runtime.Stack's traceback of every goroutine.
-func allStacks() []byte {
+func allStacks() string {
 	buf := make([]byte, 1<<16)
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			return buf[:n]
+			return string(buf[:n])
 		}
 		buf = make([]byte, 2*len(buf))
 	}

@@ -1,12 +1,10 @@
 package runtime
 
 import (
-	"slices"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // The lock-order checker, the kernel's lockdep for Go. The rewriter
@@ -103,14 +101,14 @@ type heldLock struct {
 type lockEdge struct {
 	from, to *LockClass
 	read     bool // both ends were read acquisitions
-	access   *report.Access
+	access   *record.Access
 }
 
 // lockdep's mutex guards interning classes, adding edges (readers of a
 // class's edges need no lock) and the reported cycles. Lock and Unlock
 // take it only when an acquisition makes a new edge.
 var lockdep struct {
-	sync.Mutex
+	mutex
 	classes map[string]*LockClass
 	byID    []*LockClass
 	cycles  map[string]bool // reported cycles, by title
@@ -130,7 +128,7 @@ type heldShard struct {
 }
 
 type heldShardState struct {
-	sync.Mutex
+	mutex
 	byG map[int64]*heldStack
 	// live counts the stacks in byG that hold locks. A stack that
 	// empties stays in byG, so a goroutine taking one lock at a time
@@ -321,15 +319,15 @@ func acquire(addr uintptr, class *LockClass, read, check bool) {
 		return
 	}
 
-	op := report.OpLock
+	op := record.OpLock
 	if read {
-		op = report.OpRLock
+		op = record.OpRLock
 	}
 	a := captureAccess(addr, 0, 0)
 	a.Op, a.LockClass = op, class.name
-	var reports []*report.Report
+	var reports []*record.Report
 	for range doubles {
-		reports = append(reports, &report.Report{Kind: report.KindLockOrder, Accesses: []report.Access{cloneAccess(a)}})
+		reports = append(reports, &record.Report{Kind: record.KindLockOrder, Accesses: []record.Access{cloneAccess(a)}})
 	}
 	if len(fresh) > 0 {
 		lockdep.Lock()
@@ -367,9 +365,11 @@ func heldClass(locks []heldLock, c *LockClass) bool {
 
 // cloneAccess copies a, stack included, so each report and edge owns its
 // access.
-func cloneAccess(a *report.Access) report.Access {
+func cloneAccess(a *record.Access) record.Access {
 	c := *a
-	c.Stack = slices.Clone(a.Stack)
+	if a.Stack != nil { // as slices.Clone: nil stays nil, empty stays empty
+		c.Stack = append([]record.Frame{}, a.Stack...)
+	}
 	return c
 }
 
@@ -402,7 +402,7 @@ func findPath(from, to *LockClass) []*lockEdge {
 
 // cycleReport builds the report for a cycle, or nil if it was reported
 // before or cannot deadlock. Called with lockdep held.
-func cycleReport(cycle []*lockEdge) *report.Report {
+func cycleReport(cycle []*lockEdge) *record.Report {
 	allRead := true
 	for _, e := range cycle {
 		allRead = allRead && e.read
@@ -414,11 +414,11 @@ func cycleReport(cycle []*lockEdge) *report.Report {
 			}
 		}
 	}
-	r := &report.Report{Kind: report.KindLockOrder}
+	r := &record.Report{Kind: record.KindLockOrder}
 	for _, e := range cycle {
 		r.Accesses = append(r.Accesses, *e.access)
 	}
-	title := report.MakeTitle(r)
+	title := record.Title(r)
 	if lockdep.cycles[title] {
 		return nil
 	}

@@ -1,15 +1,6 @@
 package runtime
 
-import (
-	"fmt"
-	"os"
-	"sort"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
-)
+import "sync/atomic"
 
 // Options holds every tunable of the engine. They come from one place: the
 // GOCSAN environment variable, in the style of GORACE
@@ -22,23 +13,23 @@ type Options struct {
 	Skip                    int
 	Sampling                string
 	SkipRandomize           bool
-	Delay                   time.Duration
+	Delay                   Duration
 	DelayRandomize          bool
 	DelayBudget             float64
-	DelayBurst              time.Duration
-	DelayWindow             time.Duration
+	DelayBurst              Duration
+	DelayWindow             Duration
 	DelayWindowShare        float64
 	UnknownOrigin           bool
 	ValueChangeOnly         bool
 	AssumePlainWritesAtomic bool
-	ReportOnceIn            time.Duration
+	ReportOnceIn            Duration
 	ExitCode                int
 	HaltOnError             bool
 	LogPath                 string
 	JSONPath                string
 	StatsDir                string
 	Reorder                 bool
-	ReorderWindow           time.Duration
+	ReorderWindow           Duration
 	Lockdep                 bool
 	Ignore                  []string
 	StripPathPrefix         string
@@ -47,6 +38,11 @@ type Options struct {
 	HBSlots                 int
 	HBMemory                int
 }
+
+// optionError is an error about an option, its text complete.
+type optionError string
+
+func (e optionError) Error() string { return string(e) }
 
 type option struct {
 	name, def, doc string
@@ -68,7 +64,7 @@ var optionTable = []option{
 	{name: "sampling", def: "uniform", doc: "How accesses are picked: `uniform` counts down one skip counter per P over all plain accesses (KCSAN); `adaptive` keeps a counter per access site that samples a site's first executions and then backs off tenfold per burst of 10 samples down to one in skip (LiteRace), so cold code is watched often and hot loops cost little.",
 		set: func(o *Options, v string) error {
 			if v != samplingUniform && v != samplingAdaptive {
-				return fmt.Errorf("want uniform or adaptive")
+				return optionError("want uniform or adaptive")
 			}
 			o.Sampling = v
 			return nil
@@ -76,31 +72,31 @@ var optionTable = []option{
 	boolOption("skip_randomize", "1", "Draw each skip count uniformly from [1, skip] instead of using skip itself, so periodic access patterns are not always sampled at the same phase.",
 		func(o *Options) *bool { return &o.SkipRandomize }),
 	durationOption("delay", "80us", "How long a watchpoint stays armed (KCSAN's udelay_task). A Go duration.",
-		func(o *Options) *time.Duration { return &o.Delay }),
+		func(o *Options) *Duration { return &o.Delay }),
 	boolOption("delay_randomize", "1", "Draw each delay from (0, delay] (from (delay/2, delay] for read-write accesses and assertions), as KCSAN does.",
 		func(o *Options) *bool { return &o.DelayRandomize }),
 	{name: "delay_budget", def: "0", doc: "Bounds the cost of delays: watchers, together, may delay for at most this fraction of the wall-clock time, plus a burst of delay_burst; a sample beyond the budget is skipped and its site stays due. 0 sets no bound (KCSAN has none); 0.1 keeps delays within about 10% overhead.",
 		set: func(o *Options, v string) error {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 || f > 1 {
-				return fmt.Errorf("want a fraction between 0 and 1")
+			f, ok := parseDecimal(v)
+			if !ok || f < 0 || f > 1 {
+				return optionError("want a fraction between 0 and 1")
 			}
 			o.DelayBudget = f
 			return nil
-		}, get: func(o *Options) string { return strconv.FormatFloat(o.DelayBudget, 'g', -1, 64) }},
+		}, get: func(o *Options) string { return formatFloat(o.DelayBudget) }},
 	durationOption("delay_burst", "50ms", "How much delay time delay_budget lets accumulate, so that a short test's first samples are never skipped.",
-		func(o *Options) *time.Duration { return &o.DelayBurst }),
+		func(o *Options) *Duration { return &o.DelayBurst }),
 	durationOption("delay_window", "10ms", "With delay_budget, also bounds each goroutine's delays: within any delay_window of real time, one goroutine is delayed for at most delay_window_share of it, wherever the process-wide budget would let its delays cluster. 0 sets no per-goroutine bound.",
-		func(o *Options) *time.Duration { return &o.DelayWindow }),
+		func(o *Options) *Duration { return &o.DelayWindow }),
 	{name: "delay_window_share", def: "0.5", doc: "The fraction of each delay_window that one goroutine may spend delayed (with delay_budget): 0.5 slows any stretch of a goroutine's work at most about twofold, well within the uniform slowdown of go test -race, so timing that holds under -race holds under gocsan.",
 		set: func(o *Options, v string) error {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f <= 0 || f > 1 {
-				return fmt.Errorf("want a fraction above 0, at most 1")
+			f, ok := parseDecimal(v)
+			if !ok || f <= 0 || f > 1 {
+				return optionError("want a fraction above 0, at most 1")
 			}
 			o.DelayWindowShare = f
 			return nil
-		}, get: func(o *Options) string { return strconv.FormatFloat(o.DelayWindowShare, 'g', -1, 64) }},
+		}, get: func(o *Options) string { return formatFloat(o.DelayWindowShare) }},
 	boolOption("unknown_origin", "1", "Report a value that changed while armed although no instrumented access hit the watchpoint (\"race at unknown origin\"). Assertions always report.",
 		func(o *Options) *bool { return &o.UnknownOrigin }),
 	boolOption("value_change_only", "0", "Report a hit only if the watched value changed (KCSAN's non-strict default). 0 reports every conflicting pair, as Go's race detector does.",
@@ -108,11 +104,11 @@ var optionTable = []option{
 	boolOption("assume_plain_writes_atomic", "0", "Never watch aligned plain writes of at most 8 bytes (KCSAN's non-strict default). 0 watches them: the Go memory model gives them no atomicity.",
 		func(o *Options) *bool { return &o.AssumePlainWritesAtomic }),
 	durationOption("report_once_in", "3s", "Report the same pair of top frames at most once per this duration (KCSAN's report_once_in_ms); 0 disables rate limiting.",
-		func(o *Options) *time.Duration { return &o.ReportOnceIn }),
+		func(o *Options) *Duration { return &o.ReportOnceIn }),
 	boolOption("reorder", "0", "Model reordering: a watched plain access that saw no conflict during its delay stays watched, marked \"(reordered)\", until its goroutine's next releasing or full barrier (sync/atomic operation, unlock, channel send or close, WaitGroup.Done, go statement) or until reorder_window passes.",
 		func(o *Options) *bool { return &o.Reorder }),
 	durationOption("reorder_window", "10ms", "Longest time a reordered access stays in flight; bounds what synchronization inside uninstrumented code could hide.",
-		func(o *Options) *time.Duration { return &o.ReorderWindow }),
+		func(o *Options) *Duration { return &o.ReorderWindow }),
 	boolOption("lockdep", "0", "Check lock order: report sync.Mutex/RWMutex acquisitions that close a cycle in the graph of lock classes (a possible deadlock), and recursive locking.",
 		func(o *Options) *bool { return &o.Lockdep }),
 	intOption("exitcode", "66", 0, 255, "Exit status of a program that reported races and would otherwise exit 0 (GORACE's exitcode); 0 disables.",
@@ -126,13 +122,15 @@ var optionTable = []option{
 	{name: "ignore", def: "", doc: "Comma-separated functions (pkg.Func, pkg.(*T).Method) or packages (pkg/path) whose reports are suppressed when either top frame matches (KCSAN's filter list).",
 		set: func(o *Options, v string) error {
 			o.Ignore = nil
-			for _, s := range strings.Split(v, ",") {
-				if s = strings.TrimSpace(s); s != "" {
+			for v != "" {
+				var s string
+				s, v, _ = cut(v, ",")
+				if s = trimSpace(s); s != "" {
 					o.Ignore = append(o.Ignore, s)
 				}
 			}
 			return nil
-		}, get: func(o *Options) string { return strings.Join(o.Ignore, ",") }},
+		}, get: func(o *Options) string { return join(o.Ignore, ",") }},
 	stringOption("stats_dir", "", "Keep this process's counters in a shared memory-mapped file DIR/<pid>.stats, current at every moment and kept after exit, for `gocsan test -metrics-addr` and `gocsan metrics`.",
 		func(o *Options) *string { return &o.StatsDir }),
 	stringOption("strip_path_prefix", "", "Remove this prefix from file names in reports.",
@@ -156,7 +154,7 @@ func boolOption(name, def, doc string, f func(*Options) *bool) option {
 			case "0", "false":
 				*f(o) = false
 			default:
-				return fmt.Errorf("want 0 or 1")
+				return optionError("want 0 or 1")
 			}
 			return nil
 		},
@@ -171,25 +169,22 @@ func boolOption(name, def, doc string, f func(*Options) *bool) option {
 func intOption(name, def string, lo, hi int, doc string, f func(*Options) *int) option {
 	return option{name: name, def: def, doc: doc,
 		set: func(o *Options, v string) error {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < lo || n > hi {
-				return fmt.Errorf("want an integer in [%d, %d]", lo, hi)
+			n, ok := atoi(v)
+			if !ok || n < lo || n > hi {
+				return optionError("want an integer in [" + itoa(int64(lo)) + ", " + itoa(int64(hi)) + "]")
 			}
 			*f(o) = n
 			return nil
 		},
-		get: func(o *Options) string { return strconv.Itoa(*f(o)) }}
+		get: func(o *Options) string { return itoa(int64(*f(o))) }}
 }
 
-func durationOption(name, def, doc string, f func(*Options) *time.Duration) option {
+func durationOption(name, def, doc string, f func(*Options) *Duration) option {
 	return option{name: name, def: def, doc: doc,
 		set: func(o *Options, v string) error {
-			d, err := time.ParseDuration(v)
-			if v == "0" {
-				d, err = 0, nil
-			}
-			if err != nil || d < 0 {
-				return fmt.Errorf("want a non-negative duration such as 80us or 2ms")
+			d, ok := parseDuration(v)
+			if !ok || d < 0 {
+				return optionError("want a non-negative duration such as 80us or 2ms")
 			}
 			*f(o) = d
 			return nil
@@ -223,17 +218,17 @@ func DefaultOptions() Options {
 // top of base. An unknown name or a bad value is an error naming it.
 func ParseOptions(base Options, s string) (Options, error) {
 	o := base
-	for _, field := range strings.Fields(s) {
-		name, value, ok := strings.Cut(field, "=")
+	for _, field := range fields(s) {
+		name, value, ok := cut(field, "=")
 		if !ok {
-			return base, fmt.Errorf("option %q: want name=value", field)
+			return base, optionError("option " + quote(field) + ": want name=value")
 		}
 		opt := lookupOption(name)
 		if opt == nil {
-			return base, fmt.Errorf("unknown option %q (known: %s)", name, strings.Join(OptionNames(), ", "))
+			return base, optionError("unknown option " + quote(name) + " (known: " + join(OptionNames(), ", ") + ")")
 		}
 		if err := opt.set(&o, value); err != nil {
-			return base, fmt.Errorf("option %s=%q: %v", name, value, err)
+			return base, optionError("option " + name + "=" + quote(value) + ": " + err.Error())
 		}
 	}
 	return o, nil
@@ -254,7 +249,7 @@ func OptionNames() []string {
 	for i, o := range optionTable {
 		names[i] = o.name
 	}
-	sort.Strings(names)
+	sortStrings(names)
 	return names
 }
 
@@ -264,22 +259,21 @@ func (o Options) String() string {
 	for i, opt := range optionTable {
 		parts[i] = opt.name + "=" + opt.get(&o)
 	}
-	return strings.Join(parts, " ")
+	return join(parts, " ")
 }
 
 // OptionsTable renders the options as a Markdown table: name, default,
 // effect. docs/options.md holds its output.
 func OptionsTable() string {
-	var b strings.Builder
-	b.WriteString("| option | default | effect |\n|---|---|---|\n")
+	b := "| option | default | effect |\n|---|---|---|\n"
 	for _, o := range optionTable {
 		def := o.def
 		if def == "" {
 			def = "(empty)"
 		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", o.name, def, o.doc)
+		b += "| `" + o.name + "` | `" + def + "` | " + o.doc + " |\n"
 	}
-	return b.String()
+	return b
 }
 
 // current holds the options in force. The hot path never reads it; the
@@ -295,14 +289,14 @@ var statsDirInUse string
 // CurrentOptions returns the options in force.
 func CurrentOptions() Options { return *current.Load() }
 
-var configureMu sync.Mutex
+var configureMu mutex
 
 // Configure replaces the options in force.
 func Configure(o Options) error {
 	configureMu.Lock()
 	defer configureMu.Unlock()
 	if o.Skip < 1 {
-		return fmt.Errorf("gocsan: option skip must be >= 1")
+		return optionError("gocsan: option skip must be >= 1")
 	}
 	if o.MaxStack < 1 {
 		o.MaxStack = 64
@@ -330,13 +324,13 @@ func Configure(o Options) error {
 }
 
 func init() {
-	o, err := ParseOptions(DefaultOptions(), os.Getenv("GOCSAN"))
+	o, err := ParseOptions(DefaultOptions(), getenv("GOCSAN"))
 	if err == nil {
 		err = Configure(o)
 	}
 	if err != nil {
 		// An invalid option stops the program at start, as GORACE does.
-		fmt.Fprintf(os.Stderr, "gocsan: invalid GOCSAN environment variable: %v\n", err)
-		os.Exit(2)
+		writeAll(stderrFile, []byte("gocsan: invalid GOCSAN environment variable: "+err.Error()+"\n"))
+		exitProcess(2)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -13,7 +12,7 @@ func TestParseOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Skip != 1 || o.Delay != 2*time.Millisecond || o.UnknownOrigin || len(o.Ignore) != 2 {
+	if o.Skip != 1 || o.Delay != 2*Millisecond || o.UnknownOrigin || len(o.Ignore) != 2 {
 		t.Errorf("parsed %+v", o)
 	}
 	// Round trip through String.
@@ -32,7 +31,7 @@ func TestParseOptions(t *testing.T) {
 
 func TestDefaultsMatchKCSAN(t *testing.T) {
 	o := DefaultOptions()
-	if o.Skip != 4000 || o.Delay != 80*time.Microsecond || o.ReportOnceIn != 3*time.Second || o.ExitCode != 66 || o.MaxStack != 64 {
+	if o.Skip != 4000 || o.Delay != 80*Microsecond || o.ReportOnceIn != 3*Second || o.ExitCode != 66 || o.MaxStack != 64 {
 		t.Errorf("defaults %v", o)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	rt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 type handoff struct {
@@ -37,7 +38,8 @@ func configureOrdering(t *testing.T, extra string) *[]*report.Report {
 	}
 	var mu sync.Mutex
 	got := new([]*report.Report)
-	cancel := rt.Subscribe(func(r *report.Report) {
+	cancel := rt.Subscribe(func(rec *record.Report) {
+		r := report.FromRecord(rec)
 		mu.Lock()
 		*got = append(*got, r)
 		mu.Unlock()
@@ -173,7 +175,8 @@ func isReorderedDataRace(r *report.Report) bool {
 func TestReorderMissingBarrier(t *testing.T) {
 	got := configureOrdering(t, "reorder=1")
 	var seen atomic.Bool
-	cancel := rt.Subscribe(func(r *report.Report) {
+	cancel := rt.Subscribe(func(rec *record.Report) {
+		r := report.FromRecord(rec)
 		if isReorderedDataRace(r) {
 			seen.Store(true)
 		}

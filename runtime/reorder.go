@@ -1,14 +1,10 @@
 package runtime
 
 import (
-	"bytes"
 	"runtime"
-	"strconv"
-	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // Reordering (KCSAN's weak-memory modelling, option reorder). Under the Go
@@ -36,7 +32,7 @@ import (
 type lingerInfo struct {
 	owner    int64
 	encoded  uint64
-	access   *report.Access
+	access   *record.Access
 	deadline int64 // nanotime: real time, even in a synctest bubble
 }
 
@@ -46,7 +42,7 @@ var (
 	// and cleared before the slot is freed.
 	lingers     [numWatchpoints + numSlots - 1]atomic.Pointer[lingerInfo]
 	lingerCount atomic.Int32
-	lingerMu    sync.Mutex
+	lingerMu    mutex
 	lingeringBy = map[int64][]int{} // owner goroutine -> slots
 )
 
@@ -118,7 +114,7 @@ func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ access
 	// there the window ends when a hitter finds it past its deadline or
 	// the goroutine's next barrier or sample replaces it.
 	if !inBubble() {
-		time.AfterFunc(o.ReorderWindow, func() { endWindow(slot, li) })
+		afterFunc(o.ReorderWindow, func() { endWindow(slot, li) })
 	}
 	return true
 }
@@ -183,7 +179,7 @@ func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) boo
 			other := captureAccess(addr, size, typ)
 			watched := *li.access
 			watched.ReorderedTo = to
-			emit(&report.Report{Kind: report.KindDataRace, Accesses: []report.Access{*other, watched}, Detection: report.DetectedWatchpoint})
+			emit(&record.Report{Kind: record.KindDataRace, Accesses: []record.Access{*other, watched}, Detection: record.DetectedWatchpoint})
 			reported = true
 		}
 	}
@@ -198,7 +194,7 @@ func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) boo
 // a traceback of all goroutines, which costs milliseconds but runs only
 // when a reordered watchpoint is hit. It returns the owner's current
 // frame in that function: where the access was reordered to.
-func stillInScope(li *lingerInfo) (*report.Frame, bool) {
+func stillInScope(li *lingerInfo) (*record.Frame, bool) {
 	watched := li.access.Stack
 	if len(watched) == 0 {
 		return nil, false
@@ -212,16 +208,16 @@ func stillInScope(li *lingerInfo) (*report.Frame, bool) {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	header := []byte("goroutine " + strconv.FormatInt(li.owner, 10) + " [")
-	i := bytes.Index(buf, header)
+	all := string(buf)
+	i := index(all, "goroutine "+itoa(li.owner)+" [")
 	if i < 0 {
 		return nil, false // the goroutine has exited
 	}
-	tb := buf[i:]
-	if j := bytes.Index(tb, []byte("\n\n")); j >= 0 {
+	tb := all[i:]
+	if j := index(tb, "\n\n"); j >= 0 {
 		tb = tb[:j+1]
 	}
-	var cur report.Access
+	var cur record.Access
 	parseTraceback(tb, &cur, 1<<20)
 	// The watched stack, top frame first, must be the bottom of the
 	// current one: the same callers, and the watched function still

@@ -1,23 +1,16 @@
 package runtime
 
 import (
-	"fmt"
-	"io"
-	"os"
 	goruntime "runtime"
-	"slices"
-	"strings"
-	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // reportKnownOrigin is the watcher's half of the rendezvous
 // (kcsan_report_known_origin): it has the other goroutine's access and
 // decides whether and what to report.
-func reportKnownOrigin(o *Options, addr, size uintptr, typ accessType, other *report.Access,
+func reportKnownOrigin(o *Options, addr, size uintptr, typ accessType, other *record.Access,
 	change valueChange, old, cur uint64, hasValue bool, mask uint64) {
 	// The slot matched on encoded addresses; the real ones must overlap
 	// too, or this was an encoding alias.
@@ -30,12 +23,12 @@ func reportKnownOrigin(o *Options, addr, size uintptr, typ accessType, other *re
 		return
 	}
 	this := captureAccess(addr, size, typ)
-	r := &report.Report{
-		Kind:     report.KindDataRace,
-		Accesses: []report.Access{*other, *this},
+	r := &record.Report{
+		Kind:     record.KindDataRace,
+		Accesses: []record.Access{*other, *this},
 	}
 	if other.Assert || this.Assert {
-		r.Kind = report.KindAssert
+		r.Kind = record.KindAssert
 	}
 	if change == valueTrue && hasValue {
 		r.ValueChanged, r.Old, r.New, r.Mask = true, old, cur, mask
@@ -46,14 +39,14 @@ func reportKnownOrigin(o *Options, addr, size uintptr, typ accessType, other *re
 // reportUnknownOrigin reports a value change nobody hit the watchpoint for.
 func reportUnknownOrigin(addr, size uintptr, typ accessType, old, cur, mask uint64) {
 	this := captureAccess(addr, size, typ)
-	r := &report.Report{
-		Kind:         report.KindUnknownOrigin,
-		Accesses:     []report.Access{*this},
+	r := &record.Report{
+		Kind:         record.KindUnknownOrigin,
+		Accesses:     []record.Access{*this},
 		ValueChanged: true, Old: old, New: cur, Mask: mask,
-		Detection: report.DetectedValueChange,
+		Detection: record.DetectedValueChange,
 	}
 	if this.Assert {
-		r.Kind = report.KindAssert
+		r.Kind = record.KindAssert
 	}
 	emit(r)
 }
@@ -62,32 +55,48 @@ var (
 	limiter     rateLimiter
 	reportCount atomic.Uint64
 	subscribers struct {
-		sync.Mutex
-		fns []func(*report.Report)
+		mutex
+		fns []func(*record.Report)
 	}
-	processDesc = fmt.Sprintf("pid %d, %s/%s, %s", os.Getpid(), goruntime.GOOS, goruntime.GOARCH, goruntime.Version())
+	processDesc = "pid " + itoa(int64(getpid())) + ", " + goruntime.GOOS + "/" + goruntime.GOARCH + ", " + goruntime.Version()
 )
 
+// rateLimiter suppresses a report whose unordered pair of top frames was
+// already reported within the window: KCSAN's rate_limit_report (and
+// report.RateLimiter's rule, for one process).
 type rateLimiter struct {
-	mu sync.Mutex
-	l  report.RateLimiter
+	mu     mutex
+	window Duration
+	last   map[string]int64 // pair key -> nanotime of its last report
 }
 
-func (r *rateLimiter) setWindow(d time.Duration) {
+func (r *rateLimiter) setWindow(d Duration) {
 	r.mu.Lock()
-	r.l = report.RateLimiter{Window: d}
+	r.window, r.last = d, nil
 	r.mu.Unlock()
 }
 
-func (r *rateLimiter) allow(rep *report.Report) bool {
+func (r *rateLimiter) allow(rep *record.Report, now int64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.l.Allow(rep, rep.Time)
+	if r.window <= 0 {
+		return true
+	}
+	key := record.PairKey(rep)
+	if r.last == nil {
+		r.last = make(map[string]int64)
+	}
+	if t, ok := r.last[key]; ok && now-t < int64(r.window) {
+		return false
+	}
+	r.last[key] = now
+	return true
 }
 
 // Subscribe registers fn to be called with every report that is printed,
 // in the goroutine that found it. It returns a function that unsubscribes.
-func Subscribe(fn func(*report.Report)) (cancel func()) {
+// (sanitizer.OnReport hands out the same reports as report.Report.)
+func Subscribe(fn func(*record.Report)) (cancel func()) {
 	subscribers.Lock()
 	defer subscribers.Unlock()
 	subscribers.fns = append(subscribers.fns, fn)
@@ -112,17 +121,21 @@ var captured atomic.Int32
 // fails a test during which Reports grew. Calls nest.
 func CaptureReports() (release func()) {
 	captured.Add(1)
-	var once sync.Once
-	return func() { once.Do(func() { captured.Add(-1) }) }
+	var done atomic.Bool // the first call releases; pairs with itself
+	return func() {
+		if done.CompareAndSwap(false, true) {
+			captured.Add(-1)
+		}
+	}
 }
 
 // emit fills in the derived fields, applies the ignore list and the rate
 // limit, and writes the report to every sink before returning, so that a
 // report once printed survives whatever the program does next.
-func emit(r *report.Report) {
+func emit(r *record.Report) {
 	o := opts()
-	r.Title = report.MakeTitle(r)
-	r.Time = time.Now()
+	r.Title = record.Title(r)
+	r.Time = wallNanos()
 	r.Source = "go"
 	r.Process = processDesc
 	watcher := r.Accesses[len(r.Accesses)-1]
@@ -133,7 +146,7 @@ func emit(r *report.Report) {
 			return
 		}
 	}
-	if !limiter.allow(r) {
+	if !limiter.allow(r, nanotime()) {
 		count(ReportsSuppressed)
 		return
 	}
@@ -143,7 +156,7 @@ func emit(r *report.Report) {
 		count(ReportsPrinted)
 	}
 	subscribers.Lock()
-	fns := slices.Clone(subscribers.fns)
+	fns := append([]func(*record.Report){}, subscribers.fns...)
 	subscribers.Unlock()
 	for _, fn := range fns {
 		if fn != nil {
@@ -173,8 +186,8 @@ func ignored(o *Options, fn string) bool {
 // packageOf returns the import path of a function name such as
 // "example.com/m/p.(*T).M.func1".
 func packageOf(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	if dot := strings.IndexByte(fn[slash+1:], '.'); dot >= 0 {
+	slash := lastIndexByte(fn, '/')
+	if dot := indexByte(fn[slash+1:], '.'); dot >= 0 {
 		return fn[:slash+1+dot]
 	}
 	return fn
@@ -186,62 +199,63 @@ func packageOf(fn string) string {
 var sinks sinkSet
 
 type sinkSet struct {
-	mu   sync.Mutex
-	text io.Writer
-	json *os.File
+	mu      mutex
+	text    sysFile
+	hasText bool
+	json    sysFile
+	hasJSON bool
 	// files opened for the current options, closed on reconfiguration
-	textFile *os.File
+	textOpened bool
 }
 
 func (s *sinkSet) reopen(o *Options) error {
-	var text io.Writer
-	var textFile, jsonFile *os.File
+	var text, jsonFile sysFile
+	textOpened, hasJSON := false, false
 	switch o.LogPath {
 	case "", "stderr":
-		text = os.Stderr
+		text = stderrFile
 	case "stdout":
-		text = os.Stdout
+		text = stdoutFile
 	default:
-		f, err := os.OpenFile(o.LogPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		f, err := openAppend(o.LogPath)
 		if err != nil {
-			return fmt.Errorf("option log_path: %v", err)
+			return optionError("option log_path: " + err.Error())
 		}
-		text, textFile = f, f
+		text, textOpened = f, true
 	}
 	if o.JSONPath != "" {
-		f, err := os.OpenFile(o.JSONPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		f, err := openAppend(o.JSONPath)
 		if err != nil {
-			if textFile != nil {
-				textFile.Close()
+			if textOpened {
+				closeFile(text)
 			}
-			return fmt.Errorf("option json_path: %v", err)
+			return optionError("option json_path: " + err.Error())
 		}
-		jsonFile = f
+		jsonFile, hasJSON = f, true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.textFile != nil {
-		s.textFile.Close()
+	if s.textOpened {
+		closeFile(s.text)
 	}
-	if s.json != nil {
-		s.json.Close()
+	if s.hasJSON {
+		closeFile(s.json)
 	}
-	s.text, s.textFile, s.json = text, textFile, jsonFile
+	s.text, s.hasText, s.textOpened = text, true, textOpened
+	s.json, s.hasJSON = jsonFile, hasJSON
 	return nil
 }
 
-func (s *sinkSet) write(r *report.Report) {
+func (s *sinkSet) write(r *record.Report) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.json != nil {
-		if line, err := report.MarshalLine(r); err == nil {
-			// One write of the whole line: with O_APPEND, lines from the
-			// processes of one run sharing a file never interleave.
-			s.json.Write(line)
-		}
+	if s.hasJSON {
+		// One write of the whole line: with O_APPEND, lines from the
+		// processes of one run sharing a file never interleave.
+		writeAll(s.json, record.AppendJSON(nil, r))
 	}
-	if s.text != nil {
-		report.WriteText(s.text, r)
+	if s.hasText {
+		writeAll(s.text, record.AppendText(nil, r))
 	}
 }
 
@@ -254,7 +268,7 @@ func exit(o *Options, code int) {
 	if code == 0 && Reports() > 0 && o.ExitCode != 0 {
 		code = o.ExitCode
 	}
-	os.Exit(code)
+	exitProcess(code)
 }
 
 // MainExit is deferred as the first statement of an instrumented

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 func TestSiteSkipBackoff(t *testing.T) {
@@ -45,8 +45,8 @@ func TestAdaptiveCatchesColdRace(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got atomic.Int32
-	cancel := Subscribe(func(r *report.Report) {
-		if r.Kind == report.KindDataRace {
+	cancel := Subscribe(func(r *record.Report) {
+		if r.Kind == record.KindDataRace {
 			got.Add(1)
 		}
 	})

@@ -2,13 +2,8 @@
 
 package runtime
 
-import (
-	"fmt"
-	goruntime "runtime"
-)
+import goruntime "runtime"
 
-func mapStatsFile(path string, size int) ([]byte, error) {
-	return nil, fmt.Errorf("not supported on %s", goruntime.GOOS)
+func mapFile(path string, size int) ([]byte, error) {
+	return nil, optionError("not supported on " + goruntime.GOOS)
 }
-
-func countersAt(mem []byte) *counterArray { return nil }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	rt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 // AssertExclusiveWriter asserts that while the caller runs this check, no
@@ -74,7 +75,9 @@ func Configure(o Options) error { return rt.Configure(o) }
 
 // OnReport calls fn with every report the program prints, in the goroutine
 // that found it; fn must not block. The returned function unsubscribes.
-func OnReport(fn func(*report.Report)) (cancel func()) { return rt.Subscribe(fn) }
+func OnReport(fn func(*report.Report)) (cancel func()) {
+	return rt.Subscribe(func(r *record.Report) { fn(report.FromRecord(r)) })
+}
 
 // CaptureReports makes reports go only to OnReport's functions (not
 // printed, not counted, no effect on the exit status) until the returned

@@ -130,7 +130,7 @@ func runtimeArchives(user goCmd, forward []string, cacheDir string) (*runtimeSet
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "gocsan runtime archives v1\n%s\n%q\n%s\n", g.dir, flags, envOut)
-	srcHash, err := hashGoFiles(strings.TrimSpace(string(modDir)), "runtime", "report")
+	srcHash, err := hashGoFiles(strings.TrimSpace(string(modDir)), "runtime", "runtime/record")
 	if err != nil {
 		return nil, err
 	}

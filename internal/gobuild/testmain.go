@@ -14,8 +14,12 @@ import (
 // it through the testing package's own check of internal/race.Errors,
 // which gocsan's build hooks (racehook.go), so no wrapper frame stands
 // between tRunner and the test function: runtime.Caller depths in tests
-// are what they are under go test and go test -race.
+// are what they are under go test and go test -race. The engine ends the
+// process through os.Exit (not its own system call), so that go test's
+// check of an os.Exit(0) during a test still applies.
 const testmainHelpers = `
+
+func init() { _gocsanrt.SetExit(os.Exit) }
 
 func _gocsanExit(code int) {
 	if code == 0 && _gocsanrt.Reports() != 0 {

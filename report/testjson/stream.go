@@ -110,8 +110,10 @@ func (s *Stream) write(b []byte) error {
 // report, the first one carrying the Gocsan description.
 func RaceEvents(r *report.Report) []Event {
 	pkg, test, how := attribute(r)
-	t := r.Time
-	if t.IsZero() {
+	// Local, as go test -json stamps its own events (the engine writes
+	// reports' times in UTC).
+	t := r.Time.Local()
+	if r.Time.IsZero() {
 		t = time.Now()
 	}
 	text := report.Text(r)

@@ -2,6 +2,8 @@
 // processes keep with the stats_dir option, and their reader. It is
 // separate from the runtime so that readers (the gocsan command's metrics
 // endpoint) do not link the runtime, whose initialization acts on GOCSAN.
+// The runtime writes the files itself (runtime/statsfile.go), as this
+// package imports what the runtime may not; metrics tests read its files.
 //
 // Layout (little endian), one file DIR/<pid>.stats per process, mapped
 // shared by the process so the counters are current at every moment and
@@ -31,28 +33,6 @@ const (
 	// HeaderSize is the offset of the counters.
 	HeaderSize = 64
 )
-
-// Size is the size of a file holding the named counters.
-func Size(names []string) int {
-	n := HeaderSize + 8*len(names)
-	for _, name := range names {
-		n += len(name) + 1
-	}
-	return n
-}
-
-// WriteHeader fills in everything but the counters of a file of Size
-// bytes.
-func WriteHeader(mem []byte, names []string, pid int) {
-	copy(mem, Magic)
-	binary.LittleEndian.PutUint64(mem[8:], uint64(len(names)))
-	binary.LittleEndian.PutUint64(mem[16:], uint64(pid))
-	rest := mem[HeaderSize+8*len(names):]
-	for _, name := range names {
-		rest = rest[copy(rest, name):]
-		rest = rest[copy(rest, "\n"):]
-	}
-}
 
 // Process is one process's counters.
 type Process struct {

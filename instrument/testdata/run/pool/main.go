@@ -18,6 +18,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	gocsanrt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 type encoder struct {
@@ -70,7 +71,7 @@ func main() {
 	// One P: the object put stays in that P's private slot of the pool,
 	// where the other goroutine, on the same P, gets it.
 	runtime.GOMAXPROCS(1)
-	gocsanrt.Subscribe(func(r *report.Report) { fmt.Println("unexpected report:", report.Text(r)) })
+	gocsanrt.Subscribe(func(rec *record.Report) { fmt.Println("unexpected report:", report.Text(report.FromRecord(rec))) })
 	n := 0
 	for i := 0; i < 10; i++ {
 		done := make(chan int)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gocsan/gocsan/report"
 	gocsanrt "github.com/gocsan/gocsan/runtime"
+	"github.com/gocsan/gocsan/runtime/record"
 )
 
 type T struct{ x, y int }
@@ -81,7 +82,8 @@ func hoistRace() {
 func provoke(write func(int), read func() int) {
 	var stop atomic.Bool
 	done := make(chan *report.Report, 1)
-	gocsanrt.Subscribe(func(r *report.Report) {
+	gocsanrt.Subscribe(func(rec *record.Report) {
+		r := report.FromRecord(rec)
 		select {
 		case done <- r:
 		default:
@@ -121,7 +123,8 @@ var muA, muB sync.Mutex
 
 // lockorder takes two locks in both orders: lockdep reports the cycle.
 func lockorder() {
-	gocsanrt.Subscribe(func(r *report.Report) {
+	gocsanrt.Subscribe(func(rec *record.Report) {
+		r := report.FromRecord(rec)
 		for _, a := range r.Accesses {
 			if a.LockClass == "" {
 				continue
@@ -152,7 +155,7 @@ type result struct{ v [4]int }
 // reads after the synchronization.
 func barriers() {
 	n := 0
-	gocsanrt.Subscribe(func(r *report.Report) { fmt.Println("unexpected report:", report.Text(r)) })
+	gocsanrt.Subscribe(func(rec *record.Report) { fmt.Println("unexpected report:", report.Text(report.FromRecord(rec))) })
 	for i := 0; i < 50; i++ {
 		res := &result{}
 		var wg sync.WaitGroup
