@@ -59,7 +59,10 @@ func raceHookFiles(files []string) (map[string][]byte, error) {
 			return nil, err
 		}
 		if n > 0 {
-			changed[f] = out
+			// The file is compiled from gocsan's work directory: the
+			// directive keeps its frames and positions at the
+			// toolchain's own file, as in any other build.
+			changed[f] = append([]byte("//line "+f+":1\n"), out...)
 			declared = true
 		}
 	}

@@ -36,6 +36,9 @@ func TestRaceHookFiles(t *testing.T) {
 		if strings.Contains(s, "race.Errors()") && !strings.Contains(s, "n := race.Errors()") {
 			t.Errorf("%s: a race.Errors call is left", f)
 		}
+		if !strings.HasPrefix(s, "//line "+f+":1\n") {
+			t.Errorf("%s: the hooked file does not keep its name and lines by a //line directive", f)
+		}
 		decls += strings.Count(s, "var gocsanErrorsHook func() int")
 		if _, err := parser.ParseFile(token.NewFileSet(), f, src, 0); err != nil {
 			t.Errorf("%s does not parse after the hook: %v", f, err)
