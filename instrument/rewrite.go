@@ -330,19 +330,36 @@ func boolForm(c *collector) string {
 }
 
 // boolPrefix makes the boolean expression e run its checks first, each
-// time it is evaluated: e becomes (checks && (e)).
+// time it is evaluated: e becomes (checks && (e)), or, when e's type is
+// not bool (a context made it a named boolean type), ((checks) == (0 == 0)
+// && (e)). The
+// comparison makes the checks an untyped boolean, so e keeps its type: an
+// untyped e (a comparison, possibly converted to a named boolean type by
+// its context) stays untyped, a typed e (bool or a named boolean type)
+// keeps it. The constant names no predeclared identifier a package could
+// redeclare.
 func (r *fileRewriter) boolPrefix(e ast.Expr, c *collector) {
 	if len(c.checks) == 0 {
 		return
 	}
-	r.buf.openSeq(c.seq, r.off(e.Pos()), boolForm(c)+" && ("+r.lineDir(e.Pos()))
+	checks := boolForm(c)
+	if t := r.info.TypeOf(e); !types.Identical(t, types.Typ[types.Bool]) && !types.Identical(t, types.Typ[types.UntypedBool]) {
+		checks = untypedTrue(checks)
+	}
+	r.buf.openSeq(c.seq, r.off(e.Pos()), checks+" && ("+r.lineDir(e.Pos()))
 	r.buf.closeSeq(c.seq, r.off(e.End()), ")"+r.lineDir(e.End()))
 	r.record(c.checks)
 }
 
-// valueWrap makes the non-boolean expression e run its checks each time
-// it is evaluated, through the per-file identity helper: e becomes
-// id(e, checks).
+// untypedTrue returns the always-true boolean expression b as an untyped
+// boolean (see boolPrefix).
+func untypedTrue(b string) string { return "((" + b + ") == (0 == 0))" }
+
+// valueWrap makes the expression e run its checks each time it is
+// evaluated, through the per-file identity helper: e becomes
+// id(e, checks). An untyped boolean e gets the form of boolPrefix, which
+// keeps it untyped; other untyped operands cannot be wrapped (id would
+// give them their default type) and are not instrumented.
 func (r *fileRewriter) valueWrap(e ast.Expr, c *collector) {
 	if k, ok := c.takeRelease(); ok && len(c.checks) > 0 {
 		// After the checks (see wrapRelease); a Release alone would
@@ -350,6 +367,14 @@ func (r *fileRewriter) valueWrap(e ast.Expr, c *collector) {
 		c.checks = append(c.checks, k)
 	}
 	if len(c.checks) == 0 {
+		return
+	}
+	if r.untyped(e) {
+		if b, ok := r.info.TypeOf(e).Underlying().(*types.Basic); ok && b.Info()&types.IsBoolean != 0 {
+			r.boolPrefix(e, c)
+			return
+		}
+		r.warn(e.Pos(), "access in an untyped operand is not instrumented")
 		return
 	}
 	if r.lang < 18 {
@@ -447,8 +472,8 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 					vc := r.collector()
 					vc.read(v)
 					vc.wrapRelease(c, rel, v.Pos())
-					if len(vc.checks) > 0 && !r.wrappable(v) {
-						r.warn(v.Pos(), "access in an untyped initializer of a var block is not instrumented")
+					if _, tuple := r.info.TypeOf(v).(*types.Tuple); tuple && len(vc.checks) > 0 {
+						r.warn(v.Pos(), "access in a multi-value initializer of a var block is not instrumented")
 						continue
 					}
 					r.valueWrap(v, vc)
@@ -683,14 +708,46 @@ func (r *fileRewriter) afterCalls(c *collector, es []ast.Expr, last ast.Expr, p 
 // single-valued.
 func (r *fileRewriter) wrappable(e ast.Expr) bool {
 	tv, ok := r.info.Types[e]
-	if !ok || tv.Type == nil || tv.IsNil() {
-		return false
-	}
-	if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+	if !ok || tv.Type == nil || r.untyped(e) {
 		return false // id would change the operand's type
 	}
 	_, tuple := tv.Type.(*types.Tuple)
 	return !tuple
+}
+
+// untyped reports whether e is untyped in the source: go/types records
+// the type its context converts it to (uint32 for the 0 in f(0) when f
+// takes a uint32), but a generic helper called with e infers e's default
+// type (int). Constants (typed ones too, conservatively), nil,
+// comparisons and the operators applied only to untyped operands are
+// untyped; so is a shift whose left operand is (its type comes from the
+// context). Calls, receives and variables are typed.
+func (r *fileRewriter) untyped(e ast.Expr) bool {
+	tv, ok := r.info.Types[e]
+	if !ok || tv.Value != nil || tv.IsNil() {
+		return true
+	}
+	if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		return true
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return r.untyped(e.X)
+	case *ast.UnaryExpr:
+		switch e.Op {
+		case token.NOT, token.SUB, token.ADD, token.XOR:
+			return r.untyped(e.X)
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+			return true
+		case token.SHL, token.SHR:
+			return r.untyped(e.X)
+		}
+		return r.untyped(e.X) && r.untyped(e.Y)
+	}
+	return false
 }
 
 // hasCall reports whether evaluating es calls a function or receives
