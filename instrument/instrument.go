@@ -169,12 +169,14 @@ func Package(cfg Config, files []string) (*Result, error) {
 		shared: findShared(info, asts, cfg.GoVersion),
 	}
 	res := &Result{Files: map[string][]byte{}, replaced: map[string][][2]int{}}
-	if id := shadowsUniverse(info); id != nil {
+	pkgLevel, local := shadowsUniverse(pkg, info)
+	if pkgLevel != nil {
 		// Inserted code names these predeclared identifiers; a
 		// package redeclaring one would not compile once rewritten.
-		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: gocsan: package redeclares predeclared %s: package not instrumented", fset.Position(id.Pos()), id.Name))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%s: gocsan: package redeclares predeclared %s: package not instrumented", fset.Position(pkgLevel.Pos()), pkgLevel.Name))
 		return res, nil
 	}
+	p.localShadows = local
 	var frs []*fileRewriter
 	for _, f := range asts {
 		if generatedByCgo(names[f]) {
@@ -207,19 +209,45 @@ func generatedByCgo(name string) bool {
 	return strings.HasPrefix(filepath.Base(name), "_cgo_")
 }
 
-// shadowsUniverse returns a declaration of one of the predeclared
-// identifiers rewritten code uses, if the package has one.
-func shadowsUniverse(info *types.Info) *ast.Ident {
-	var found *ast.Ident
-	for id := range info.Defs {
-		switch id.Name {
-		case "uintptr", "uint64", "len", "cap", "bool", "true", "int", "any", "nil":
-			if found == nil || id.Pos() < found.Pos() {
-				found = id
-			}
+// universeNames are the predeclared identifiers rewritten code names.
+var universeNames = map[string]bool{
+	"uintptr": true, "uint64": true, "len": true, "cap": true, "bool": true,
+	"true": true, "int": true, "any": true, "nil": true,
+}
+
+// shadowsUniverse returns the declarations that bind one of universeNames
+// in a scope: the first at package or file level (an import name), if
+// any, and the local ones (in functions, in position order). Struct
+// fields, methods and labels are not looked up lexically and shadow
+// nothing (github.com/cespare/xxhash/v2 has a field named cap).
+func shadowsUniverse(pkg *types.Package, info *types.Info) (pkgLevel *ast.Ident, local []*ast.Ident) {
+	for id, obj := range info.Defs {
+		if obj == nil || !universeNames[id.Name] {
+			continue
 		}
+		switch o := obj.(type) {
+		case *types.Var:
+			if o.IsField() {
+				continue
+			}
+		case *types.Func:
+			if o.Type().(*types.Signature).Recv() != nil {
+				continue
+			}
+		case *types.Label:
+			continue
+		}
+		_, isImport := obj.(*types.PkgName)
+		if isImport || obj.Parent() == pkg.Scope() {
+			if pkgLevel == nil || id.Pos() < pkgLevel.Pos() {
+				pkgLevel = id
+			}
+			continue
+		}
+		local = append(local, id)
 	}
-	return found
+	sort.Slice(local, func(i, j int) bool { return local[i].Pos() < local[j].Pos() })
+	return pkgLevel, local
 }
 
 // langVersion returns the minor version of a "go1.N[.M]" -lang value, or

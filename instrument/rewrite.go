@@ -27,6 +27,10 @@ type pkgRewriter struct {
 	sizes  types.Sizes
 	lang   int // minor language version
 	shared map[*types.Var]bool
+	// localShadows are local declarations of predeclared names that
+	// inserted code uses (shadowsUniverse): the functions holding one
+	// are not instrumented.
+	localShadows []*ast.Ident
 
 	// Package-wide state of the inserted code, declared once, at the
 	// start of the package's first file (see declarePackageState).
@@ -175,7 +179,7 @@ func (r *fileRewriter) rewrite() {
 	for _, d := range r.file.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Body == nil || skipFunc(d.Doc) {
+			if d.Body == nil || skipFunc(d.Doc) || r.shadowed(d) {
 				continue
 			}
 			r.funcName = d.Name.Name
@@ -196,7 +200,9 @@ func (r *fileRewriter) rewrite() {
 			// like any function.
 			ast.Inspect(d, func(n ast.Node) bool {
 				if lit, ok := n.(*ast.FuncLit); ok {
-					r.funcLit(lit)
+					if !r.shadowed(lit) {
+						r.funcLit(lit)
+					}
 					return false
 				}
 				return true
@@ -206,6 +212,19 @@ func (r *fileRewriter) rewrite() {
 }
 
 func (r *fileRewriter) funcLit(lit *ast.FuncLit) { r.funcBody(lit.Body) }
+
+// shadowed reports whether the function (declaration or package-level
+// literal) n declares a predeclared name inserted code uses, which would
+// not compile once rewritten: it is not instrumented, with a warning.
+func (r *fileRewriter) shadowed(n ast.Node) bool {
+	for _, id := range r.localShadows {
+		if n.Pos() <= id.Pos() && id.Pos() < n.End() {
+			r.warn(id.Pos(), "function redeclares predeclared "+id.Name+": function not instrumented")
+			return true
+		}
+	}
+	return false
+}
 
 // funcBody instruments the body of a function declaration or literal.
 // When a statement-level check in it (not in a nested literal, which has
