@@ -43,6 +43,11 @@ type check struct {
 	pos     token.Pos // the access, for tests and warnings
 	desc    string    // "Kind expr size", for tests
 	release bool      // a Release barrier (release.go)
+	// ctx is the innermost event (order.go) whose operands hold the
+	// access, nil for the evaluation context itself; access is the
+	// expression whose address the check computes, when there is one.
+	ctx    ast.Expr
+	access ast.Expr
 }
 
 // A collector gathers the checks for the accesses of one evaluation
@@ -68,11 +73,18 @@ type collector struct {
 	// dropped. record adds this collector's checks to it.
 	avail  *avail
 	record bool
-	// relCalls are the calls whose Release barrier this collector holds;
 	// topSeen is set once the call of a go or defer statement (the first
 	// call visited when deferred) has been seen (release.go).
-	relCalls []*ast.CallExpr
-	topSeen  bool
+	topSeen bool
+	// cur is the innermost event being visited; events are the events
+	// visited (order.go), each with an edit order reserved on entry, so
+	// that an enclosing event's wrapper encloses its operands'.
+	cur      ast.Expr
+	events   []ast.Expr
+	eventSeq map[ast.Expr]int
+	// acc, when set, is the access expression of the next check;
+	// addRaw consumes it.
+	acc ast.Expr
 }
 
 func (r *fileRewriter) collector() *collector {
@@ -170,13 +182,18 @@ func (c *collector) read(e ast.Expr) {
 			c.addrOf(e.X)
 			return
 		}
+		if e.Op == token.ARROW {
+			defer c.event(e)()
+		}
 		c.read(e.X)
 	case *ast.BinaryExpr:
-		c.read(e.X)
 		if e.Op == token.LAND || e.Op == token.LOR {
+			defer c.event(e)()
+			c.read(e.X)
 			c.r.shortCircuit(e.Y)
 			return
 		}
+		c.read(e.X)
 		c.read(e.Y)
 	case *ast.CallExpr:
 		c.call(e)
@@ -323,6 +340,7 @@ func (c *collector) emitLoc(e ast.Expr, kind accessKind, size string, isRange bo
 	}
 	c.guard = c.r.guardOf(e)
 	c.akey = c.r.addrKey(e)
+	c.acc = e
 	c.add(kind, isRange, addr+", "+size, c.r.text(e)+" "+size, pos)
 }
 
@@ -333,8 +351,8 @@ func (c *collector) add(kind accessKind, isRange bool, args, what string, pos to
 }
 
 func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
-	guard, akey := c.guard, c.akey
-	c.guard, c.akey = "", nil
+	guard, akey, acc := c.guard, c.akey, c.acc
+	c.guard, c.akey, c.acc = "", nil, nil
 	if tooGuarded(guard) {
 		c.r.warn(pos, "access through a chain of pointers and indexes too long to instrument")
 		return
@@ -379,7 +397,7 @@ func (c *collector) addRaw(name, args, desc string, pos token.Pos) {
 		// on the slow path: the fast path names no operand.
 		stmt = "if " + budgetName + "--; " + h.due + " { " + slow + " }"
 	}
-	c.checks = append(c.checks, check{key: key, stmt: stmt, plain: plain, boolean: boolean, pos: pos, desc: desc})
+	c.checks = append(c.checks, check{key: key, stmt: stmt, plain: plain, boolean: boolean, pos: pos, desc: desc, ctx: c.cur, access: acc})
 }
 
 // budgetName is the local variable holding a function invocation's
@@ -455,6 +473,7 @@ func (c *collector) addStmt(stmt, plain, desc string, pos token.Pos) {
 		boolean: "func() bool { " + plain + "; return true }()",
 		pos:     pos,
 		desc:    desc,
+		ctx:     c.cur,
 	})
 }
 
@@ -511,6 +530,7 @@ func (c *collector) mapAccess(m ast.Expr, kind accessKind, pos token.Pos) {
 	c.r.needMH = true
 	c.r.usedUnsafe = true
 	c.guard = c.r.guardOf(m)
+	c.acc = m
 	c.add(kind, false, c.r.mhName()+"("+sitePlaceholder+", *(*uintptr)("+unsafeName+".Pointer("+ptr+")))", "map "+c.r.text(m)+" 8", pos)
 }
 
@@ -567,5 +587,6 @@ func (c *collector) deref(p ast.Expr, kind accessKind, pos token.Pos) {
 	}
 	c.guard = c.r.guardPtr(p)
 	c.akey = c.r.valueKey(p)
+	c.acc = p
 	c.add(kind, isRange, "uintptr("+unsafeName+".Pointer("+ptext+")), "+size, "*"+ptext+" "+size, pos)
 }

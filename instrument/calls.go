@@ -24,7 +24,11 @@ func (c *collector) call(e *ast.CallExpr) {
 		c.conversion(e, tv.Type)
 		return
 	}
-	if b := c.builtin(e.Fun); b != "" {
+	b := c.builtin(e.Fun)
+	if !top && (b == "" || b == "close") {
+		defer c.event(e)()
+	}
+	if b != "" {
 		c.builtinCall(b, e)
 		return
 	}
@@ -160,6 +164,7 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 	c.r.usedUnsafe = true
 	c.guard = c.r.guardOf(s)
 	c.akey = c.r.valueKey(s)
+	c.acc = s
 	c.add(kind, true, c.r.sliceData(st)+", "+size, st+"[:]", s.Pos())
 }
 
@@ -273,6 +278,7 @@ func (c *collector) lenWord(x ast.Expr, name string) {
 	size := strconv.FormatInt(word, 10)
 	c.guard = c.r.guardOf(x)
 	c.akey = c.r.addrKey(x)
+	c.acc = x
 	c.add(kRead, false, addr+"+"+strconv.FormatInt(off, 10)+", "+size, name+"("+c.r.text(x)+") "+size, x.Pos())
 }
 

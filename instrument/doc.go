@@ -21,5 +21,6 @@
 // The files: instrument.go (API, type-checking, importcfg), share.go (the
 // sharing analysis), access.go, calls.go and sync.go (what an expression
 // accesses), exprs.go (addresses, sizes, guards), rewrite.go (statements:
-// where checks go), edit.go (the edit buffer).
+// where checks go), order.go (checks after the calls, receives, && and ||
+// evaluated before their access), edit.go (the edit buffer).
 package instrument

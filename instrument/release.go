@@ -32,13 +32,14 @@ import (
 // sync/atomic and the lock, WaitGroup and Once methods are handled by
 // atomicCall and syncCall, which place their own barriers.
 //
-// Placement follows the other checks: a collector keeps at most one
-// Release, after the checks of everything evaluated before the last
-// releasing call it saw (all of them run before the statement's calls, so
-// one suffices), emitted before the statement, or at the front of a
-// condition evaluated each time or only sometimes (for conditions and post
-// statements, right operands of && and ||, case expressions). See
-// afterCalls and wrapRelease for the checks placed after calls.
+// Placement follows the other checks (order.go): a releasing call's
+// Release goes with the checks of the accesses evaluated right before the
+// call, after them; one Release serves all the releasing calls of one such
+// place: before the statement, or at the front of a condition evaluated
+// each time or only sometimes (for conditions and post statements, right
+// operands of && and ||, case expressions), or after the event evaluated
+// before the call. See wrapRelease for the operands wrapped where they
+// are.
 
 // isStd reports whether the import path names a standard-library package:
 // its first element has no dot (the go command's rule).
@@ -101,46 +102,26 @@ func (r *fileRewriter) firstRelease(ns ...ast.Node) token.Pos {
 
 // releaseCall adds the Release barrier of the call e.
 func (c *collector) releaseCall(e *ast.CallExpr) {
-	c.relCalls = append(c.relCalls, e)
 	c.release(e.Pos())
 }
 
-// takeRelease removes the collector's Release, if it has one.
+// takeRelease removes the collector's Releases, returning the first, if
+// it has one.
 func (c *collector) takeRelease() (check, bool) {
-	for i, k := range c.checks {
-		if k.release {
-			c.checks = append(c.checks[:i:i], c.checks[i+1:]...)
-			return k, true
+	var first check
+	found := false
+	kept := c.checks[:0:0]
+	for _, k := range c.checks {
+		if !k.release {
+			kept = append(kept, k)
+			continue
+		}
+		if !found {
+			first, found = k, true
 		}
 	}
-	return check{}, false
-}
-
-// releasedOther reports whether a call other than e added a Release.
-func (c *collector) releasedOther(e *ast.CallExpr) bool {
-	for _, x := range c.relCalls {
-		if x != e {
-			return true
-		}
-	}
-	return false
-}
-
-// releasedCall reports whether the call e added a Release.
-func (c *collector) releasedCall(e *ast.CallExpr) bool {
-	for _, x := range c.relCalls {
-		if x == e {
-			return true
-		}
-	}
-	return false
-}
-
-// emitRelease inserts the Release k as a statement at p, in the edit
-// order reserved by seq.
-func (r *fileRewriter) emitRelease(seq int, p token.Pos, k check) {
-	r.buf.openSeq(seq, r.off(p), k.stmt+"; "+r.lineDir(p))
-	r.record([]check{k})
+	c.checks = kept
+	return first, found
 }
 
 // wrapRelease prepares a collector whose checks valueWrap places after

@@ -61,8 +61,8 @@ type fileRewriter struct {
 	buf    *editBuffer
 	suffix string // makes per-file helper names unique in the package
 
-	usedRT, usedUnsafe, needMH, needMHB, needID, needMin, needClose bool
-	exitKeep                                                        string // "os.Exit" when calls were replaced
+	usedRT, usedUnsafe, needMH, needMHB, needID, needFirst, needMin, needClose bool
+	exitKeep                                                                   string // "os.Exit" when calls were replaced
 
 	funcName string   // enclosing function declaration, for lock classes
 	fn       *fnState // innermost function body being walked
@@ -124,6 +124,7 @@ func isDirective(comment, name string) bool {
 func (r *fileRewriter) mhName() string    { return "__gocsan_mh_" + r.suffix }
 func (r *fileRewriter) mhbName() string   { return "__gocsan_mhb_" + r.suffix }
 func (r *fileRewriter) idName() string    { return "__gocsan_id_" + r.suffix }
+func (r *fileRewriter) firstName() string { return "__gocsan_first_" + r.suffix }
 func (r *fileRewriter) minName() string   { return "__gocsan_min_" + r.suffix }
 func (r *fileRewriter) closeName() string { return "__gocsan_close_" + r.suffix }
 
@@ -333,6 +334,7 @@ func (r *fileRewriter) stmt(s ast.Stmt) {
 
 // emitStmt inserts the collected checks as statements at p.
 func (r *fileRewriter) emitStmt(p token.Pos, c *collector) {
+	r.dropLate(r.placeAfterEvents(c))
 	if len(c.checks) == 0 {
 		return
 	}
@@ -340,9 +342,9 @@ func (r *fileRewriter) emitStmt(p token.Pos, c *collector) {
 	r.record(c.checks)
 }
 
-func boolForm(c *collector) string {
+func boolForm(checks []check) string {
 	var parts []string
-	for _, k := range c.checks {
+	for _, k := range checks {
 		parts = append(parts, k.boolean)
 	}
 	return strings.Join(parts, " && ")
@@ -358,10 +360,11 @@ func boolForm(c *collector) string {
 // keeps it. The constant names no predeclared identifier a package could
 // redeclare.
 func (r *fileRewriter) boolPrefix(e ast.Expr, c *collector) {
+	r.dropLate(r.placeAfterEvents(c))
 	if len(c.checks) == 0 {
 		return
 	}
-	checks := boolForm(c)
+	checks := boolForm(c.checks)
 	if t := r.info.TypeOf(e); !types.Identical(t, types.Typ[types.Bool]) && !types.Identical(t, types.Typ[types.UntypedBool]) {
 		checks = untypedTrue(checks)
 	}
@@ -374,12 +377,13 @@ func (r *fileRewriter) boolPrefix(e ast.Expr, c *collector) {
 // boolean (see boolPrefix).
 func untypedTrue(b string) string { return "((" + b + ") == (0 == 0))" }
 
-// valueWrap makes the expression e run its checks each time it is
-// evaluated, through the per-file identity helper: e becomes
-// id(e, checks). An untyped boolean e gets the form of boolPrefix, which
+// valueWrap makes the expression e run its checks (those due before its
+// events, see order.go) first, each time it is evaluated, through a
+// per-file identity helper: e becomes first(checks, e). An untyped boolean e gets the form of boolPrefix, which
 // keeps it untyped; other untyped operands cannot be wrapped (id would
 // give them their default type) and are not instrumented.
 func (r *fileRewriter) valueWrap(e ast.Expr, c *collector) {
+	r.dropLate(r.placeAfterEvents(c))
 	if k, ok := c.takeRelease(); ok && len(c.checks) > 0 {
 		// After the checks (see wrapRelease); a Release alone would
 		// come after e's calls, too late: callers place it before.
@@ -400,9 +404,9 @@ func (r *fileRewriter) valueWrap(e ast.Expr, c *collector) {
 		r.warn(e.Pos(), "access in a switch expression after an init statement is not instrumented before go1.18")
 		return
 	}
-	r.needID = true
-	r.buf.openSeq(c.seq, r.off(e.Pos()), r.idName()+"("+r.lineDir(e.Pos()))
-	r.buf.closeSeq(c.seq, r.off(e.End()), ", "+boolForm(c)+")"+r.lineDir(e.End()))
+	r.needFirst = true
+	r.buf.openSeq(c.seq, r.off(e.Pos()), r.firstName()+"("+boolForm(c.checks)+", "+r.lineDir(e.Pos()))
+	r.buf.closeSeq(c.seq, r.off(e.End()), ")"+r.lineDir(e.End()))
 	r.record(c.checks)
 }
 
@@ -463,16 +467,9 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	switch s := s.(type) {
 	case *ast.AssignStmt:
 		r.simple(s, c)
-		if len(s.Lhs) == len(s.Rhs) && r.afterCalls(c, s.Rhs, s.Rhs[len(s.Rhs)-1], p, nil) {
-			return
-		}
+		r.placeAfterStmt(s, r.placeAfterEvents(c))
 	case *ast.ExprStmt:
 		r.simple(s, c)
-		// f(a[i], g()): the last argument carries the checks.
-		if call, ok := unparen(s.X).(*ast.CallExpr); ok && len(call.Args) > 0 && !call.Ellipsis.IsValid() &&
-			r.afterCalls(c, append([]ast.Expr{call.Fun}, call.Args...), call.Args[len(call.Args)-1], p, call) {
-			return
-		}
 	case *ast.SendStmt, *ast.IncDecStmt:
 		r.simple(s, c)
 	case *ast.DeclStmt:
@@ -502,9 +499,6 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	case *ast.ReturnStmt:
 		for _, e := range s.Results {
 			c.read(e)
-		}
-		if len(s.Results) > 0 && r.afterCalls(c, s.Results, s.Results[len(s.Results)-1], p, nil) {
-			return
 		}
 	case *ast.GoStmt:
 		c.deferred = true
@@ -647,6 +641,7 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			// function literal that is called at once.
 			pc := r.collector()
 			r.simple(s.Post, pc)
+			r.dropLate(r.placeAfterEvents(pc))
 			if len(pc.checks) > 0 {
 				// Inside a function literal: the forms that do
 				// not name the budget variable.
@@ -684,56 +679,6 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 	r.emitStmt(p, c)
 }
 
-// afterCalls places the checks of a statement whose operands es call a
-// function (or receive) after those calls, where the compiler evaluates
-// the operands the checks name: the last operand v (the last right-hand
-// side, argument or result) becomes id(v, checks), and calls are
-// evaluated left to right. Hoisted before the statement, the check of
-// a[i] = grow() would index a before grow() appended to it. It reports
-// whether it placed the checks.
-//
-// A Release among the checks (release.go) must precede the calls: it is
-// emitted before the statement at p. When outer, the call of a call
-// statement, releases itself, a Release also follows the wrapped checks
-// (they run before it), and the one before the statement is needed only
-// when another call of the statement releases.
-func (r *fileRewriter) afterCalls(c *collector, es []ast.Expr, last ast.Expr, p token.Pos, outer *ast.CallExpr) bool {
-	if len(c.checks) == 0 || r.lang < 18 || !r.hasCall(es) {
-		return false
-	}
-	if !r.wrappable(last) {
-		return false
-	}
-	k, rel := c.takeRelease()
-	if rel && len(c.checks) == 0 {
-		c.checks = append(c.checks, k)
-		return false
-	}
-	if rel {
-		before := true
-		if outer != nil && c.releasedCall(outer) {
-			c.checks = append(c.checks, k)
-			before = c.releasedOther(outer)
-		}
-		if before {
-			r.emitRelease(c.seq, p, k)
-		}
-	}
-	r.valueWrap(last, c)
-	return true
-}
-
-// wrappable reports whether id(e, checks) has e's type: e is typed and
-// single-valued.
-func (r *fileRewriter) wrappable(e ast.Expr) bool {
-	tv, ok := r.info.Types[e]
-	if !ok || tv.Type == nil || r.untyped(e) {
-		return false // id would change the operand's type
-	}
-	_, tuple := tv.Type.(*types.Tuple)
-	return !tuple
-}
-
 // untyped reports whether e is untyped in the source: go/types records
 // the type its context converts it to (uint32 for the 0 in f(0) when f
 // takes a uint32), but a generic helper called with e infers e's default
@@ -767,33 +712,6 @@ func (r *fileRewriter) untyped(e ast.Expr) bool {
 		return r.untyped(e.X) && r.untyped(e.Y)
 	}
 	return false
-}
-
-// hasCall reports whether evaluating es calls a function or receives
-// (function literals' bodies excluded).
-func (r *fileRewriter) hasCall(es []ast.Expr) bool {
-	found := false
-	for _, e := range es {
-		ast.Inspect(e, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.UnaryExpr:
-				if n.Op == token.ARROW {
-					found = true
-				}
-			case *ast.CallExpr:
-				if tv, ok := r.info.Types[n.Fun]; ok && tv.IsType() {
-					break
-				}
-				if (&collector{r: r}).builtin(n.Fun) == "" {
-					found = true
-				}
-			}
-			return !found
-		})
-	}
-	return found
 }
 
 // rangeStmt collects the accesses of evaluating a range expression once,
@@ -842,6 +760,7 @@ func (r *fileRewriter) ifStmt(s *ast.IfStmt, p token.Pos, elseIf bool) {
 	cond.record = r.availOK
 	cond.read(s.Cond)
 	if s.Init == nil && !elseIf {
+		r.dropLate(r.placeAfterEvents(cond))
 		pre.checks = append(pre.checks, cond.checks...)
 	} else {
 		r.boolPrefix(s.Cond, cond)
@@ -921,6 +840,9 @@ func (r *fileRewriter) output() []byte {
 	}
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
+	}
+	if r.needFirst {
+		tail = append(tail, "func "+r.firstName()+"[T any](_ bool, v T) T { return v }")
 	}
 	if r.needClose {
 		tail = append(tail, "func "+r.closeName()+"[C ~chan E | ~chan<- E, E any](c C) { "+rtName+".Release(); close(c) }")

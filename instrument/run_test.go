@@ -183,3 +183,43 @@ func TestInitOrder(t *testing.T) {
 		t.Errorf("err %v, output:\n%s", err, out)
 	}
 }
+
+// TestEvalOrder runs a rewritten program whose statements synchronize
+// (receive, call, &&, ||) before an access in the same statement (reads,
+// map index, multi-value assignments): with every access watched, a check
+// placed before the synchronizing operation would report the other
+// goroutine's ordered write. The racy twins write after synchronizing and
+// must be reported.
+func TestEvalOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	bin := buildRewritten(t, "testdata/run/evalorder")
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=5ms delay_budget=0 unknown_origin=0")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 66 {
+		t.Fatalf("exit: %v, want status 66 after the racy scenarios' races\n%s", err, out)
+	}
+	seen := 0
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		name, n, ok := strings.Cut(sc.Text(), " ")
+		count, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			continue
+		}
+		seen++
+		racy := strings.HasSuffix(name, "racy")
+		if racy && count == 0 {
+			t.Errorf("%s: race not reported", name)
+		}
+		if !racy && count != 0 {
+			t.Errorf("%s: %d reports of ordered accesses", name, count)
+		}
+	}
+	if seen != 13 {
+		t.Errorf("saw %d scenarios, want 13:\n%s", seen, out)
+	}
+}

@@ -106,11 +106,8 @@ func (c *collector) syncCall(e *ast.CallExpr, fn *types.Func, sx *ast.SelectorEx
 // collects, so one Release after the checks preceding the last barrier
 // does for all (it keeps the first barrier's position, for the tests).
 func (c *collector) release(pos token.Pos) {
-	if k, ok := c.takeRelease(); ok {
-		pos = k.pos
-	}
 	h := c.r.hookCall("Release", "")
-	c.checks = append(c.checks, check{key: "Release()", stmt: h.plain, plain: h.plain, boolean: h.boolean, pos: pos, desc: "Release", release: true})
+	c.checks = append(c.checks, check{key: "Release()", stmt: h.plain, plain: h.plain, boolean: h.boolean, pos: pos, desc: "Release", release: true, ctx: c.cur})
 }
 
 // lockTarget returns the Go text of a pointer to the lock a method call
