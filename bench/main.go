@@ -4,6 +4,7 @@
 //	go run ./bench                 # local workloads, 5 runs each
 //	go run ./bench -external       # also benchmarks of published modules
 //	go run ./bench -detect=10      # also detection power on testdata/racy
+//	go run ./bench -realworld      # instead: the real-world corpus (docs/realworld.md)
 //
 // Each workload's test binary is built once per configuration (plain,
 // gocsan -profile=default, gocsan -profile=ci, -race) and run -runs times;
@@ -48,6 +49,18 @@ var (
 	only      = flag.String("bench", "", "-test.bench filter (default: all local benchmarks, a chosen few of each external module)")
 	pick      = flag.String("workloads", "", "comma-separated workload names to run (default: all selected)")
 	extraOpt  = flag.String("gocsan", "", "GOCSAN fields added after each profile's, to try settings")
+
+	// The real-world corpus (bench/realworld, docs/realworld.md).
+	realworldRun = flag.Bool("realworld", false, "run the real-world corpus instead of the benchmarks: published modules' own tests, fetched through the module proxy")
+	rwCorpus     = flag.String("corpus", "races,compat", "-realworld: comma-separated corpora to run (races, compat)")
+	rwSelect     = flag.String("run", "", "-realworld: regexp of the case ids to run (default: all)")
+	rwN          = flag.Int("n", 3, "-realworld: runs per race case and tool")
+	rwProcs      = flag.String("gomaxprocs", "1,2", "-realworld: GOMAXPROCS values for the compat corpus, one pass each")
+	rwTimeout    = flag.Duration("timeout", 5*time.Minute, "-realworld: timeout of one go test run (a tool's first, building run gets 4 times as much)")
+	rwCold       = flag.Bool("cold", false, "-realworld: compat first runs start from an empty build cache (GOCACHE) per tool")
+	rwJSON       = flag.String("o", "", "-realworld: write the results to this JSON file")
+	rwMarkdown   = flag.String("md", "", "-realworld: replace the generated section of this Markdown file (docs/realworld.md) with the results")
+	rwFrom       = flag.String("from", "", "-realworld: do not run; print (and with -md, write) the results of this JSON file")
 )
 
 type config struct {
@@ -93,6 +106,12 @@ func main() {
 	root, err := repoRoot()
 	if err != nil {
 		fatal(err)
+	}
+	if *realworldRun {
+		if err := runRealworld(root); err != nil {
+			fatal(err)
+		}
+		return
 	}
 	tmp, err := os.MkdirTemp("", "gocsan-bench-")
 	if err != nil {
