@@ -15,11 +15,17 @@ import (
 // directives point back at the original files).
 func overlay(t *testing.T, dirs ...string) string {
 	t.Helper()
+	return overlayLang(t, "", dirs...)
+}
+
+// overlayLang is overlay rewriting at language version lang.
+func overlayLang(t *testing.T, lang string, dirs ...string) string {
+	t.Helper()
 	tmp := t.TempDir()
 	replace := map[string]string{}
 	for _, dir := range dirs {
 		files := packageFiles(t, dir)
-		res, err := Package(Config{ImportPath: path.Join("github.com/gocsan/gocsan/instrument", filepath.ToSlash(dir))}, files)
+		res, err := Package(Config{ImportPath: path.Join("github.com/gocsan/gocsan/instrument", filepath.ToSlash(dir)), GoVersion: lang}, files)
 		if err != nil {
 			t.Fatal(err)
 		}

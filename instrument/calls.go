@@ -133,10 +133,6 @@ func (c *collector) conversion(e *ast.CallExpr, to types.Type) {
 // expression s: its first len(s) elements, or size bytes when size is
 // not empty.
 func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, size string) {
-	if c.r.lang < 20 {
-		c.r.warn(s.Pos(), "bulk access not instrumented: needs unsafe.SliceData (go1.20)")
-		return
-	}
 	if !c.r.pure(s) {
 		// A call result's backing array cannot be named twice;
 		// documented as not instrumented.
@@ -162,15 +158,22 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 		size = "uintptr(len(" + st + "))*" + elem
 	}
 	c.r.usedUnsafe = true
-	c.guard = c.r.guardOf(s)
+	c.guard = joinGuards(c.r.guardOf(s), nonEmpty(st))
 	c.akey = c.r.valueKey(s)
 	c.acc = s
 	c.add(kind, true, c.r.sliceData(st)+", "+size, st+"[:]", s.Pos())
 }
 
+// sliceData returns the address of the first element of the slice s as
+// uintptr, for a check guarded by nonEmpty(s). Unlike unsafe.SliceData it
+// type-checks at every language version, so a module's go directive does
+// not limit which bulk operations are checked.
 func (r *fileRewriter) sliceData(s string) string {
-	return "uintptr(" + unsafeName + ".Pointer(" + unsafeName + ".SliceData(" + s + ")))"
+	return "uintptr(" + unsafeName + ".Pointer(&(" + s + ")[0]))"
 }
+
+// nonEmpty is the guard of sliceData(s).
+func nonEmpty(s string) string { return "0 < len(" + s + ")" }
 
 func (c *collector) builtinCall(name string, e *ast.CallExpr) {
 	info := c.r.info
@@ -315,10 +318,6 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 	if n == "0" {
 		return
 	}
-	if c.r.lang < 20 {
-		c.r.warn(e.Pos(), "append not instrumented: needs unsafe.SliceData (go1.20)")
-		return
-	}
 	if !c.r.pure(s) {
 		return // as in sliceRange
 	}
@@ -335,12 +334,19 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 		return
 	}
 	c.r.usedUnsafe = true
-	data := c.r.sliceData(st)
-	write := c.r.hookCall("WriteRange", data+"+uintptr(len("+st+"))*"+elem+", uintptr("+n+")*"+elem)
-	read := c.r.hookCall("ReadRange", data+", uintptr(len("+st+"))*"+elem)
+	// The appended elements start at index len(st) of st resliced to
+	// hold them; the elements copied to a new array, at index 0.
+	write := c.r.hookCall("WriteRange", "uintptr("+unsafeName+".Pointer(&("+st+")[:len("+st+")+"+n+"][len("+st+")])), uintptr("+n+")*"+elem)
+	read := c.r.hookCall("ReadRange", c.r.sliceData(st)+", uintptr(len("+st+"))*"+elem)
 	fits := "if len(" + st + ")+" + n + " <= cap(" + st + ") { "
-	stmt := fits + "if " + budgetName + "--; " + write.due + " { " + write.slow + " } } else { if " + budgetName + "--; " + read.due + " { " + read.slow + " } }"
-	plain := fits + write.plain + " } else { " + read.plain + " }"
+	other := " } else if " + nonEmpty(st) + " { "
+	if e.Ellipsis.IsValid() {
+		// Nothing appended, nothing to index at len(st).
+		fits += "if 0 < " + n + " { "
+		other = " }" + other
+	}
+	stmt := fits + "if " + budgetName + "--; " + write.due + " { " + write.slow + " }" + other + "if " + budgetName + "--; " + read.due + " { " + read.slow + " } }"
+	plain := fits + write.plain + other + read.plain + " }"
 	if g := c.r.guardOf(s); g != "" {
 		stmt = "if " + g + " { " + stmt + " }"
 		plain = "if " + g + " { " + plain + " }"
@@ -354,10 +360,6 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 func (c *collector) copyEffect(dst, src ast.Expr) {
 	dsl, ok := coreType(c.r.info.TypeOf(dst)).(*types.Slice)
 	if !ok {
-		return
-	}
-	if c.r.lang < 20 {
-		c.r.warn(dst.Pos(), "copy not instrumented: needs unsafe.SliceData (go1.20)")
 		return
 	}
 	if !c.r.pure(dst) || !c.r.pure(src) {
@@ -379,12 +381,12 @@ func (c *collector) copyEffect(dst, src ast.Expr) {
 	n := "uintptr(" + c.r.minName() + "(len(" + dt + "), len(" + srt + ")))*" + elem
 	c.r.usedUnsafe = true
 	guard := joinGuards(c.r.guardOf(dst), c.r.guardOf(src))
-	c.guard = guard
+	c.guard = joinGuards(guard, nonEmpty(dt))
 	c.add(kWrite, true, c.r.sliceData(dt)+", "+n, dt+"[:]", dst.Pos())
 	if b, ok := coreType(c.r.info.TypeOf(src)).(*types.Basic); ok && b.Info()&types.IsString != 0 {
 		return
 	}
-	c.guard = guard
+	c.guard = joinGuards(guard, nonEmpty(srt))
 	c.add(kRead, true, c.r.sliceData(srt)+", "+n, srt+"[:]", src.Pos())
 }
 

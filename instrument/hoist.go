@@ -72,7 +72,7 @@ type hoist struct {
 // can be hoisted (see above) and marks the hoisted accesses in r.hoisted,
 // which the collector then skips. It returns nil when nothing is hoisted.
 func (r *fileRewriter) hoistRange(rs *ast.RangeStmt) *hoist {
-	if rs.Tok != token.DEFINE || r.lang < 20 { // unsafe.SliceData needs go1.20
+	if rs.Tok != token.DEFINE {
 		return nil
 	}
 	key, ok := rs.Key.(*ast.Ident)

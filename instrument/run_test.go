@@ -223,3 +223,50 @@ func TestEvalOrder(t *testing.T) {
 		t.Errorf("saw %d scenarios, want 13:\n%s", seen, out)
 	}
 }
+
+// TestOldLanguage rewrites and builds a program at -lang=go1.16: copy,
+// append and the string conversion are checked without unsafe.SliceData,
+// and the race between the copy and the append is reported.
+func TestOldLanguage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a program")
+	}
+	dir := "testdata/run/go116"
+	res, err := Package(Config{ImportPath: "example.com/go116", GoVersion: "go1.16"}, packageFiles(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) > 0 {
+		t.Errorf("warnings at go1.16: %q", res.Warnings)
+	}
+	bulk := 0
+	for _, s := range res.sites {
+		if strings.HasPrefix(s.desc, "ReadRange") || strings.HasPrefix(s.desc, "WriteRange") || strings.HasPrefix(s.desc, "Append") {
+			bulk++
+		}
+	}
+	if bulk < 3 {
+		t.Errorf("%d bulk checks, want the copy's two, the append's and the conversion's", bulk)
+	}
+	ov := overlayLang(t, "go1.16", dir)
+	bin := filepath.Join(t.TempDir(), "prog")
+	pkg := "github.com/gocsan/gocsan/instrument/" + dir
+	goCmd(t, "build", "-overlay", ov, "-gcflags="+pkg+"=-lang=go1.16", "-o", bin, "./"+dir)
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "GOCSAN=skip=1 delay=5ms delay_budget=0 unknown_origin=0")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 66 {
+		t.Fatalf("exit: %v, want status 66 after the race\n%s", err, out)
+	}
+	file, err := filepath.Abs(filepath.Join(dir, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := markLines(t, file)
+	for _, m := range []string{"copy", "append"} {
+		if want := file + ":" + strconv.Itoa(marks[m]); !strings.Contains(string(out), want) {
+			t.Errorf("report lacks %s's line %s:\n%s", m, want, out)
+		}
+	}
+}
