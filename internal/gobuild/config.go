@@ -51,6 +51,11 @@ type Config struct {
 	// output. It hashes the gocsan binary, the runtime sources and the
 	// fields above that change compiled code.
 	ToolID string `json:"tool_id"`
+	// Verbose is set for -v and -x: each instrumented package's compile
+	// prints one line counting the sites left uninstrumented, by reason.
+	// Part of the tool ID, so that the build cache replays the compile
+	// output of the same verbosity.
+	Verbose bool `json:"verbose"`
 }
 
 // selectedMarker is the compiler flag that marks a selected package's
@@ -81,7 +86,7 @@ func (c *Config) markerFlags() []string {
 // fixed.
 func (c *Config) computeToolID(binaryHash, runtimeHash string) {
 	h := sha256.New()
-	fmt.Fprintf(h, "gocsan toolexec v1\nbinary %s\nruntime %s\n", binaryHash, runtimeHash)
+	fmt.Fprintf(h, "gocsan toolexec v1\nbinary %s\nruntime %s\nverbose %v\n", binaryHash, runtimeHash, c.Verbose)
 	lists := [][]string{c.Exclude}
 	if !c.Marked {
 		lists = append(lists, c.MainModules, c.Instrument)

@@ -100,6 +100,7 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 		return 2, err
 	}
 	cfg.Instrument = append(cfg.Instrument, named...)
+	cfg.Verbose = inv.verbose()
 	if inv.verbose() {
 		if err := listInstrumented(user, sub, inv, cfg, stderr); err != nil {
 			return 1, err

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -240,8 +241,13 @@ func compileArgs(args []string, cfg *Config, rw Rewriter) ([]string, error) {
 			return args, nil
 		}
 	}
+	// Per site: bench/realworld matches them against the races it
+	// expects; with -v, also one line counting them by reason.
 	for _, w := range warnings {
 		fmt.Fprintf(os.Stderr, "gocsan: warning: %s\n", w)
+	}
+	if line := skippedLine(path, warnings); line != "" && cfg.Verbose {
+		fmt.Fprintln(os.Stderr, line)
 	}
 	if len(changed) == 0 {
 		return args, nil
@@ -297,4 +303,37 @@ func linkArgs(args []string, cfg *Config) ([]string, error) {
 	args = append([]string(nil), args...)
 	setFlag(args, "importcfg", newcfg)
 	return args, nil
+}
+
+// skippedLine summarizes the rewriter's warnings about a package (one
+// "file:line:col: gocsan: reason" per site left uninstrumented) in one
+// line, counted by reason, most frequent first; "" when there are none.
+func skippedLine(path string, warnings []string) string {
+	if len(warnings) == 0 {
+		return ""
+	}
+	counts := map[string]int{}
+	for _, w := range warnings {
+		reason := w
+		if _, r, ok := strings.Cut(w, ": gocsan: "); ok {
+			reason = r
+		}
+		counts[reason]++
+	}
+	reasons := make([]string, 0, len(counts))
+	for r := range counts {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		a, b := reasons[i], reasons[j]
+		if counts[a] != counts[b] {
+			return counts[a] > counts[b]
+		}
+		return a < b
+	})
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", counts[r], r)
+	}
+	return fmt.Sprintf("gocsan: %s: %d sites not instrumented: %s", path, len(warnings), strings.Join(parts, "; "))
 }

@@ -332,3 +332,29 @@ func TestOutputs(t *testing.T) {
 		t.Errorf("output written without its flag")
 	}
 }
+
+func TestSkippedLine(t *testing.T) {
+	if got := skippedLine("example.com/p", nil); got != "" {
+		t.Errorf("no warnings: %q", got)
+	}
+	got := skippedLine("example.com/p", []string{
+		"/src/p/a.go:3:4: gocsan: map access through an operand with side effects or spanning lines is not instrumented",
+		"/src/p/a.go:9:1: gocsan: access in an untyped operand is not instrumented",
+		"/src/p/b.go:1:2: gocsan: map access through an operand with side effects or spanning lines is not instrumented",
+	})
+	want := "gocsan: example.com/p: 3 sites not instrumented: " +
+		"2 map access through an operand with side effects or spanning lines is not instrumented; " +
+		"1 access in an untyped operand is not instrumented"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestToolIDVerbose(t *testing.T) {
+	a, b := &Config{}, &Config{Verbose: true}
+	a.computeToolID("bin", "rt")
+	b.computeToolID("bin", "rt")
+	if a.ToolID == b.ToolID {
+		t.Error("-v builds share the tool ID, so the cache would replay compile output of the other verbosity")
+	}
+}
