@@ -48,6 +48,9 @@ type check struct {
 	// expression whose address the check computes, when there is one.
 	ctx    ast.Expr
 	access ast.Expr
+	// inline, when set, is a check made by a helper wrapped around an
+	// operand of the access (inline.go) instead of one of the forms above.
+	inline *inlineCheck
 }
 
 // A collector gathers the checks for the accesses of one evaluation
@@ -85,6 +88,8 @@ type collector struct {
 	// acc, when set, is the access expression of the next check;
 	// addRaw consumes it.
 	acc ast.Expr
+	// inlineSeq is the edit order loc reserved for an inline check.
+	inlineSeq int
 }
 
 func (r *fileRewriter) collector() *collector {
@@ -302,9 +307,15 @@ func (c *collector) locate(e ast.Expr) {
 // header collects the read of a slice or string header for indexing: the
 // data pointer word when the header itself is shared storage.
 func (c *collector) header(x ast.Expr) {
-	c.locate(x)
 	shared, addressable := c.r.storage(x)
-	if !shared || !addressable {
+	if !addressable {
+		// A call result, a slice expression, a map element: its
+		// evaluation is all there is to check.
+		c.read(x)
+		return
+	}
+	c.locate(x)
+	if !shared {
 		return
 	}
 	ptr := c.r.sizes.Sizeof(types.Typ[types.Uintptr])
@@ -315,6 +326,9 @@ func (c *collector) header(x ast.Expr) {
 // the addressable expression e: locating it, then e itself if it may be
 // shared.
 func (c *collector) loc(e ast.Expr, kind accessKind) {
+	// The edit order of an inline check (inline.go), which encloses the
+	// edits of the events in e's operands.
+	seq := c.r.buf.reserve()
 	c.locate(e)
 	if ix, ok := e.(*ast.IndexExpr); ok && c.r.hoisted[ix] {
 		// Checked once before its range loop (hoist.go).
@@ -328,14 +342,18 @@ func (c *collector) loc(e ast.Expr, kind accessKind) {
 	if !ok {
 		return
 	}
+	c.inlineSeq = seq
 	c.emitLoc(e, kind, size, isRange, e.Pos())
+	c.inlineSeq = 0
 }
 
 // emitLoc adds a check of kind on the storage of e.
 func (c *collector) emitLoc(e ast.Expr, kind accessKind, size string, isRange bool, pos token.Pos) {
 	addr, ok := c.r.addrText(e)
 	if !ok {
-		c.r.warn(pos, "access through an operand with side effects, spanning lines or too long is not instrumented")
+		if !c.inline(e, kind, size, isRange, pos) {
+			c.r.warn(pos, "access through an operand with side effects, spanning lines or too long is not instrumented")
+		}
 		return
 	}
 	c.guard = c.r.guardOf(e)

@@ -22,5 +22,6 @@
 // sharing analysis), access.go, calls.go and sync.go (what an expression
 // accesses), exprs.go (addresses, sizes, guards), rewrite.go (statements:
 // where checks go), order.go (checks after the calls, receives, && and ||
-// evaluated before their access), edit.go (the edit buffer).
+// evaluated before their access), inline.go (accesses through operands
+// with side effects), edit.go (the edit buffer).
 package instrument

@@ -36,21 +36,42 @@ func (r *fileRewriter) storage(e ast.Expr) (shared, addressable bool) {
 			return false, false
 		}
 		if sel.Indirect() {
-			return true, true
+			return !r.fresh(e.X), true
 		}
 		return r.storage(e.X)
 	case *ast.IndexExpr:
 		switch coreType(r.info.TypeOf(e.X)).(type) {
 		case *types.Slice, *types.Pointer:
-			return true, true
+			return !r.fresh(e.X), true
 		case *types.Array:
 			return r.storage(e.X)
 		}
 		return false, false
 	case *ast.StarExpr:
-		return true, true
+		return !r.fresh(e.X), true
 	}
 	return false, false
+}
+
+// fresh reports whether the pointer or slice value e points to memory
+// allocated by e itself, which no other goroutine can have seen: &T{...}
+// or a slice literal, possibly converted (xxhash's
+// *(*[]byte)(unsafe.Pointer(&sliceHeader{s, len(s)}))). Only the literal's
+// own storage is fresh, not what its fields point to.
+func (r *fileRewriter) fresh(e ast.Expr) bool {
+	switch x := unparen(e).(type) {
+	case *ast.UnaryExpr:
+		_, lit := unparen(x.X).(*ast.CompositeLit)
+		return x.Op == token.AND && lit
+	case *ast.CompositeLit:
+		_, slice := coreType(r.info.TypeOf(x)).(*types.Slice)
+		return slice
+	case *ast.CallExpr:
+		if tv, ok := r.info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
+			return r.fresh(x.Args[0])
+		}
+	}
+	return false
 }
 
 // sizeOf returns the Go text of e's size and whether it needs a ranged

@@ -70,6 +70,12 @@ type lateChecks struct {
 func (r *fileRewriter) placeAfterEvents(c *collector) []lateChecks {
 	if len(c.events) == 0 || r.lang < 18 {
 		c.checks = oneRelease(c.checks)
+		for _, k := range c.checks {
+			if k.inline != nil {
+				r.warn(k.pos, "access through an operand with side effects, spanning lines or too long is not instrumented")
+			}
+		}
+		c.checks = withoutInline(c.checks)
 		return nil
 	}
 	events := append([]ast.Expr(nil), c.events...)
@@ -84,9 +90,13 @@ func (r *fileRewriter) placeAfterEvents(c *collector) []lateChecks {
 	for i, e := range events {
 		index[e] = i
 	}
-	var before []check
+	var before, inl []check
 	after := make([][]check, len(events))
 	for _, k := range c.checks {
+		if k.inline != nil {
+			inl = append(inl, k) // placed below
+			continue
+		}
 		slot := len(events) - 1 // after the last event
 		if k.ctx != nil {
 			if i, ok := index[k.ctx]; ok {
@@ -134,6 +144,9 @@ func (r *fileRewriter) placeAfterEvents(c *collector) []lateChecks {
 		}
 	}
 	c.checks = oneRelease(before)
+	for _, k := range inl {
+		r.placeInline(k, events, index)
+	}
 	return late
 }
 

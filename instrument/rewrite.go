@@ -62,6 +62,7 @@ type fileRewriter struct {
 	suffix string // makes per-file helper names unique in the package
 
 	usedRT, usedUnsafe, needMH, needMHB, needID, needFirst, needMin, needClose bool
+	needPtrH, needElemH, needIndexH                                            bool
 	exitKeep                                                                   string // "os.Exit" when calls were replaced
 
 	funcName string   // enclosing function declaration, for lock classes
@@ -841,6 +842,7 @@ func (r *fileRewriter) output() []byte {
 	if r.needID {
 		tail = append(tail, "func "+r.idName()+"[T any](v T, _ bool) T { return v }")
 	}
+	tail = append(tail, r.inlineHelpers()...)
 	if r.needFirst {
 		tail = append(tail, "func "+r.firstName()+"[T any](_ bool, v T) T { return v }")
 	}

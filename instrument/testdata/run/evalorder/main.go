@@ -122,6 +122,25 @@ func returns() int {
 	return <-ch + s.x
 }
 
+func waitFor(wg *sync.WaitGroup, s *S) *S {
+	wg.Wait()
+	return s
+}
+
+// An access through an operand with side effects, spanning lines: the
+// call synchronizes, then the field is read.
+func effect() {
+	s := &S{}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { s.x = 1; wg.Done() }()
+	v := waitFor(
+		&wg,
+		s,
+	).x
+	sink += v
+}
+
 // The racy twins: the other goroutine writes after synchronizing.
 func receiveRacy() {
 	s, ch := &S{}, make(chan int)
@@ -142,6 +161,16 @@ func multiValueRacy() {
 	_ = ok
 }
 
+func effectRacy() {
+	s, ch := &S{}, make(chan int)
+	done := make(chan bool)
+	go func() { ch <- 1; s.x = 1; done <- true }()
+	var wg sync.WaitGroup
+	<-ch
+	waitFor(&wg, s).x = 2
+	<-done
+}
+
 func main() {
 	var reports atomic.Int64
 	gocsanrt.Subscribe(func(*record.Report) { reports.Add(1) })
@@ -152,7 +181,8 @@ func main() {
 		{"receive", receive}, {"ifinit", ifInit}, {"call", call}, {"argument", argument},
 		{"and", and}, {"or", or}, {"mapindex", mapIndex}, {"multivalue", multiValue},
 		{"multicall", multiCall}, {"assignafter", assignAfter}, {"return", func() { sink += returns() }},
-		{"receiveracy", receiveRacy}, {"multivalueracy", multiValueRacy},
+		{"effect", effect},
+		{"receiveracy", receiveRacy}, {"multivalueracy", multiValueRacy}, {"effectracy", effectRacy},
 	} {
 		before := reports.Load()
 		for i := 0; i < 5; i++ {

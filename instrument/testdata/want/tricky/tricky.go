@@ -110,7 +110,7 @@ func typeSwitch(v any, p *T) {
 }
 
 func sideEffects(t *T, f func() *T) {
-	f().x = 1                   // want "warning" "Release"
+	f().x = 1                   // want "Write f().x 8" "Release"
 	t.kids[len(t.kids)-1].x = 2 // want "Read len(t.kids) 8" "Read t.kids 8" "Read t.kids[len(t.kids)-1] 8" "Write t.kids[len(t.kids)-1].x 8"
 }
 
