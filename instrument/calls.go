@@ -150,7 +150,7 @@ func (c *collector) sliceRange(s ast.Expr, sl *types.Slice, kind accessKind, siz
 		c.r.warn(s.Pos(), "bulk access through an operand spanning lines is not instrumented")
 		return
 	}
-	elem, _, ok := c.r.sizeOfText(st+"[0]", sl.Elem())
+	elem, _, ok := c.r.sizeOfText("("+st+")[0]", sl.Elem())
 	if !ok {
 		return
 	}
@@ -329,7 +329,7 @@ func (c *collector) appendEffect(e *ast.CallExpr) {
 	if tv, ok := c.r.info.Types[s]; ok && tv.IsNil() {
 		return
 	}
-	elem, _, ok := c.r.sizeOfText(st+"[0]", sl.Elem())
+	elem, _, ok := c.r.sizeOfText("("+st+")[0]", sl.Elem())
 	if !ok {
 		return
 	}
@@ -371,7 +371,7 @@ func (c *collector) copyEffect(dst, src ast.Expr) {
 		c.r.warn(dst.Pos(), "copy with operands spanning lines is not instrumented")
 		return
 	}
-	elem, _, ok := c.r.sizeOfText(dt+"[0]", dsl.Elem())
+	elem, _, ok := c.r.sizeOfText("("+dt+")[0]", dsl.Elem())
 	if !ok {
 		return
 	}

@@ -53,8 +53,10 @@ type Config struct {
 	ToolID string `json:"tool_id"`
 	// Verbose is set for -v and -x: each instrumented package's compile
 	// prints one line counting the sites left uninstrumented, by reason.
-	// Part of the tool ID, so that the build cache replays the compile
-	// output of the same verbosity.
+	// The build cache replays a compile's output, so the verbosity is in
+	// the cache key of every instrumented package: in its marker when
+	// the selection is Marked (the standard library and uninstrumented
+	// packages keep their keys), in the ToolID otherwise.
 	Verbose bool `json:"verbose"`
 }
 
@@ -63,32 +65,45 @@ type Config struct {
 // runs; a compiler that got it would fail, so it cannot pass silently.
 const selectedMarker = "-gocsan.selected"
 
+// verboseMarker is selectedMarker for a Verbose build.
+const verboseMarker = "-gocsan.selected.verbose"
+
+// marker returns the selection marker of this build.
+func (c *Config) marker() string {
+	if c.Verbose {
+		return verboseMarker
+	}
+	return selectedMarker
+}
+
 // markerFlags returns the go command flags that mark the selected
 // packages: one -gcflags per main module (PATH/... matches PATH and
 // below), per further instrumented package, and for files named on the
 // command line, the same predicate as selected.
 func (c *Config) markerFlags() []string {
-	flags := []string{"-gcflags=command-line-arguments=" + selectedMarker}
+	marker := c.marker()
+	flags := []string{"-gcflags=command-line-arguments=" + marker}
 	for _, m := range c.MainModules {
-		flags = append(flags, "-gcflags="+m+"/...="+selectedMarker)
+		flags = append(flags, "-gcflags="+m+"/...="+marker)
 	}
 	for _, p := range c.Instrument {
-		flags = append(flags, "-gcflags="+p+"="+selectedMarker)
+		flags = append(flags, "-gcflags="+p+"="+marker)
 	}
 	return flags
 }
 
 // computeToolID sets c.ToolID from the gocsan binary's hash, a hash of the
 // runtime's sources and, unless the selection is Marked, the package
-// selection. Archive paths are left
+// selection and the verbosity. Archive paths are left
 // out: they name cache entries and say nothing new once the runtime
 // source and the build flags (already in the go command's own keys) are
 // fixed.
 func (c *Config) computeToolID(binaryHash, runtimeHash string) {
 	h := sha256.New()
-	fmt.Fprintf(h, "gocsan toolexec v1\nbinary %s\nruntime %s\nverbose %v\n", binaryHash, runtimeHash, c.Verbose)
+	fmt.Fprintf(h, "gocsan toolexec v1\nbinary %s\nruntime %s\n", binaryHash, runtimeHash)
 	lists := [][]string{c.Exclude}
 	if !c.Marked {
+		fmt.Fprintf(h, "verbose %v\n", c.Verbose)
 		lists = append(lists, c.MainModules, c.Instrument)
 	}
 	for _, list := range lists {

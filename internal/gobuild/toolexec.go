@@ -173,9 +173,10 @@ func testmainFile(path string, files []string) string {
 }
 
 // withoutMarker returns the compile command line without gocsan's
-// selection marker (see Config.Marked) and whether it was there.
+// selection marker, of either verbosity (see Config.Marked), and whether
+// it was there.
 func withoutMarker(args []string) ([]string, bool) {
-	i := slices.Index(args, selectedMarker)
+	i := slices.IndexFunc(args, func(a string) bool { return a == selectedMarker || a == verboseMarker })
 	if i < 0 {
 		return args, false
 	}

@@ -350,11 +350,28 @@ func TestSkippedLine(t *testing.T) {
 	}
 }
 
+// The cache replays compile output: a -v build's instrumented packages
+// must not share cache keys with a quiet build's. Marked, the verbosity
+// is in the marker (the standard library keeps its keys); otherwise in
+// the tool ID.
 func TestToolIDVerbose(t *testing.T) {
 	a, b := &Config{}, &Config{Verbose: true}
 	a.computeToolID("bin", "rt")
 	b.computeToolID("bin", "rt")
 	if a.ToolID == b.ToolID {
-		t.Error("-v builds share the tool ID, so the cache would replay compile output of the other verbosity")
+		t.Error("unmarked -v builds share the tool ID, so the cache would replay compile output of the other verbosity")
+	}
+	a, b = &Config{Marked: true}, &Config{Marked: true, Verbose: true}
+	a.computeToolID("bin", "rt")
+	b.computeToolID("bin", "rt")
+	if a.ToolID != b.ToolID {
+		t.Error("marked -v builds change the tool ID, so -v recompiles the standard library")
+	}
+	if slices.Equal(a.markerFlags(), b.markerFlags()) {
+		t.Error("marked -v builds mark packages as quiet builds do, so the cache would replay compile output of the other verbosity")
+	}
+	args := []string{"compile", verboseMarker, "x.go"}
+	if stripped, marked := withoutMarker(args); !marked || len(stripped) != 2 {
+		t.Errorf("withoutMarker(%q) = %q, %v", args, stripped, marked)
 	}
 }

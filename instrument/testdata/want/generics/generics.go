@@ -27,3 +27,16 @@ func Keys[M ~map[K]V, K comparable, V any](m M) []K {
 }
 
 var g = Get[int]
+
+// items is google/btree's shape: a generic slice grown and copied
+// through a pointer, whose element size is Sizeof((*s)[0]) (not *s[0]).
+type items[T any] []T
+
+func (s *items[T]) insertAt(index int, item T) {
+	var zero T
+	*s = append(*s, zero) // want "Append *s" "ReadRange *s Sizeof" "WriteRange *s Sizeof"
+	if index < len(*s) {  // want "Read len(*s) 8"
+		copy((*s)[index+1:], (*s)[index:]) // want "ReadRange (*s)[index:][:]" "ReadRange *s Sizeof" "WriteRange (*s)[index+1:][:]"
+	}
+	(*s)[index] = item // want "Read (*s) 8" "WriteRange (*s)[index] Sizeof"
+}
