@@ -60,7 +60,7 @@ var (
 	rwCold       = flag.Bool("cold", false, "-realworld: compat first runs start from an empty build cache (GOCACHE) per tool")
 	rwJSON       = flag.String("o", "", "-realworld: write the results to this JSON file")
 	rwMarkdown   = flag.String("md", "", "-realworld: replace the generated section of this Markdown file (docs/realworld.md) with the results")
-	rwFrom       = flag.String("from", "", "-realworld: do not run; print (and with -md, write) the results of this JSON file")
+	rwFrom       = flag.String("from", "", "-realworld: do not run; print (and with -md, write; with -o, save) the results of these comma-separated JSON files, combined: a case id in a later file replaces the earlier result")
 )
 
 type config struct {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,8 +21,13 @@ func runRealworld(root string) error {
 	var runErr error
 	if *rwFrom != "" {
 		var err error
-		if res, err = realworld.ReadJSON(*rwFrom); err != nil {
+		if res, err = realworld.Combine(strings.Split(*rwFrom, ",")); err != nil {
 			return err
+		}
+		if *rwJSON != "" {
+			if err := realworld.WriteJSON(*rwJSON, res); err != nil {
+				return err
+			}
 		}
 	} else {
 		o := realworld.Options{
@@ -29,7 +36,11 @@ func runRealworld(root string) error {
 			Timeout: *rwTimeout,
 			Cold:    *rwCold,
 			Command: "go run ./bench " + strings.Join(os.Args[1:], " "),
+			Commit:  gitCommit(root),
 			Log:     os.Stderr,
+		}
+		if *rwJSON != "" {
+			o.Save = func(res *realworld.Results) error { return realworld.WriteJSON(*rwJSON, res) }
 		}
 		for _, c := range strings.Split(*rwCorpus, ",") {
 			switch strings.TrimSpace(c) {
@@ -70,17 +81,36 @@ func runRealworld(root string) error {
 		if res, runErr = realworld.Run(o); res == nil {
 			return runErr
 		}
-	}
-	realworld.WriteText(os.Stdout, res)
-	if *rwJSON != "" {
-		if err := realworld.WriteJSON(*rwJSON, res); err != nil {
-			return err
+		if *rwJSON != "" {
+			if err := realworld.WriteJSON(*rwJSON, res); err != nil {
+				return err
+			}
+			// The tables name the file the results are in.
+			if res, err = realworld.Combine([]string{*rwJSON}); err != nil {
+				return err
+			}
 		}
 	}
+	realworld.WriteText(os.Stdout, res)
 	if *rwMarkdown != "" {
 		if err := realworld.UpdateMarkdown(*rwMarkdown, res); err != nil {
 			return err
 		}
 	}
 	return runErr
+}
+
+// gitCommit names the checkout gocsan is built from: the commit, with
+// "+dirty" when the work tree has changes other than results files; ""
+// outside git.
+func gitCommit(root string) string {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	commit := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--", ".", ":!bench/realworld/results").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
+		commit += "+dirty"
+	}
+	return commit
 }

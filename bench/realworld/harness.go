@@ -38,7 +38,11 @@ type Options struct {
 	Timeout    time.Duration  // per go test run
 	Cold       bool           // compat: first run with an empty build cache per tool
 	Command    string         // the command line, recorded in the results
+	Commit     string         // gocsan's git commit, recorded in the results
 	Log        io.Writer      // progress lines
+	// Save, if set, is called with the results so far after each case
+	// (to rewrite the -o file, so a run stopped early keeps them).
+	Save func(*Results) error
 }
 
 // Run loads the corpora, runs the selected cases and returns the results.
@@ -72,16 +76,31 @@ func Run(o Options) (*Results, error) {
 		cold:    o.Cold,
 		procs:   o.GOMAXPROCS,
 	}
-	res := &Results{
+	res := &Results{RunInfo: RunInfo{
 		Date:       time.Now().UTC().Format(time.RFC3339),
 		Machine:    machine(),
 		Go:         goEnv("GOVERSION"),
+		Commit:     o.Commit,
 		Command:    o.Command,
 		Runs:       o.N,
 		GOMAXPROCS: o.GOMAXPROCS,
 		Profiles:   profiles(),
-	}
+	}}
+	res.recordLoad()
 	selected := func(id string) bool { return o.Select == nil || o.Select.MatchString(id) }
+	// done records a completed case: the progress line, the load, the
+	// results so far saved; err is the case's own (an unreachable proxy).
+	done := func(kind string, i, n int, id, progress string, start time.Time, err error) error {
+		res.End = time.Now().UTC().Format(time.RFC3339)
+		res.recordLoad()
+		fmt.Fprintf(o.Log, "%s %d/%d %s: %s [%s, load %s]\n", kind, i+1, n, id, progress, time.Since(start).Round(time.Second), lastLoad(res.Load))
+		if o.Save != nil {
+			if serr := o.Save(res); serr != nil && err == nil {
+				err = serr
+			}
+		}
+		return err
+	}
 	for i, c := range races {
 		if !selected(c.ID) {
 			continue
@@ -89,8 +108,7 @@ func Run(o Options) (*Results, error) {
 		start := time.Now()
 		r, err := runRaceCase(h, c)
 		res.Races = append(res.Races, r)
-		fmt.Fprintf(o.Log, "race %d/%d %s: %s [%s]\n", i+1, len(races), c.ID, r.progress(), time.Since(start).Round(time.Second))
-		if err != nil {
+		if err := done("race", i, len(races), c.ID, r.progress(), start, err); err != nil {
 			return res, err
 		}
 	}
@@ -101,12 +119,33 @@ func Run(o Options) (*Results, error) {
 		start := time.Now()
 		r, err := runCompatCase(h, c)
 		res.Compat = append(res.Compat, r)
-		fmt.Fprintf(o.Log, "compat %d/%d %s: %s [%s]\n", i+1, len(compat), c.ID, r.progress(), time.Since(start).Round(time.Second))
-		if err != nil {
+		if err := done("compat", i, len(compat), c.ID, r.progress(), start, err); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// recordLoad appends the 1-minute load average, where the system says it.
+func (res *Results) recordLoad() {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return
+	}
+	f := strings.Fields(string(data))
+	if len(f) == 0 {
+		return
+	}
+	if l, err := strconv.ParseFloat(f[0], 64); err == nil {
+		res.Load = append(res.Load, l)
+	}
+}
+
+func lastLoad(load []float64) string {
+	if len(load) == 0 {
+		return "?"
+	}
+	return strconv.FormatFloat(load[len(load)-1], 'f', 2, 64)
 }
 
 // harness holds what every case's runs share.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -15,17 +16,32 @@ import (
 	"github.com/gocsan/gocsan/internal/gobuild"
 )
 
-// Results is one run of the harness, as written to the -o JSON file.
+// Results is one run of the harness, as written to the -o JSON file, or
+// several runs' combined (Combine), whose Sources say which case came
+// from which run.
 type Results struct {
-	Date       string            `json:"date"`
-	Machine    string            `json:"machine"`
+	RunInfo
+	Sources []Source        `json:"sources,omitempty"`
+	Races   []*RaceResult   `json:"races,omitempty"`
+	Compat  []*CompatResult `json:"compat,omitempty"`
+}
+
+// RunInfo says where, when and how a run of the harness measured.
+type RunInfo struct {
+	Date string `json:"date"` // start, RFC 3339 UTC
+	// End is when the last case completed (the file is rewritten after
+	// each case, so a run stopped early keeps what it measured).
+	End     string `json:"end,omitempty"`
+	Machine string `json:"machine"`
+	// Load is the 1-minute load average at the start and after each
+	// case (the machine may be shared).
+	Load       []float64         `json:"load,omitempty"`
 	Go         string            `json:"go"`
+	Commit     string            `json:"commit,omitempty"` // gocsan's git commit, "+dirty" when the tree had changes
 	Command    string            `json:"command"`
 	Runs       int               `json:"runs"`
 	GOMAXPROCS []int             `json:"gomaxprocs,omitempty"`
 	Profiles   map[string]string `json:"profiles"` // profile name -> GOCSAN
-	Races      []*RaceResult     `json:"races,omitempty"`
-	Compat     []*CompatResult   `json:"compat,omitempty"`
 }
 
 func profiles() map[string]string {
@@ -245,16 +261,16 @@ func compatTable(res *Results) *table {
 // the geometric mean of the warm wall time ratio to plain.
 func compatSummary(res *Results) *table {
 	t := &table{header: []string{"tool", "GOMAXPROCS", "modules passing", "modules failing", "not run", "with reports", "geomean wall ratio to plain", "geomean ratio to race"}}
-	for pi, p := range res.GOMAXPROCS {
+	for _, p := range compatProcs(res.Compat) {
 		for _, name := range CompatTools {
 			pass, fail, notRun, reported := 0, 0, 0, 0
 			var toPlain, toRace []float64
 			for _, r := range res.Compat {
-				if r.Failure != "" || pi >= len(r.Procs) {
+				cp := r.procs(p)
+				if r.Failure != "" || cp == nil {
 					notRun++
 					continue
 				}
-				cp := r.Procs[pi]
 				tr, plain, race := cp.Tool(name), cp.Tool("plain"), cp.Tool("race")
 				switch {
 				case tr.Failure != "":
@@ -279,6 +295,30 @@ func compatSummary(res *Results) *table {
 		}
 	}
 	return t
+}
+
+// compatProcs lists the GOMAXPROCS values the modules were run at, in
+// the order first seen (results combined from several runs may differ).
+func compatProcs(rs []*CompatResult) []int {
+	var ps []int
+	for _, r := range rs {
+		for _, cp := range r.Procs {
+			if !slices.Contains(ps, cp.GOMAXPROCS) {
+				ps = append(ps, cp.GOMAXPROCS)
+			}
+		}
+	}
+	return ps
+}
+
+// procs returns the runs at GOMAXPROCS p, or nil.
+func (r *CompatResult) procs(p int) *CompatProcs {
+	for i := range r.Procs {
+		if r.Procs[i].GOMAXPROCS == p {
+			return &r.Procs[i]
+		}
+	}
+	return nil
 }
 
 func geomean(xs []float64) string {
@@ -336,13 +376,25 @@ func triage(res *Results) []string {
 	return lines
 }
 
-func (res *Results) header() string {
-	return fmt.Sprintf("%s on %s, %s; %d runs per race case", res.Date, res.Machine, res.Go, res.Runs)
+// sources is what the header describes: the combined runs, or the one
+// run res is.
+func (res *Results) sources() []Source { return res.sourceList("") }
+
+func (s Source) fileName() string {
+	if s.File == "" {
+		return "(results not saved)"
+	}
+	return s.File
 }
 
 // WriteText prints the tables and the triage list as aligned text.
 func WriteText(w io.Writer, res *Results) {
-	fmt.Fprintf(w, "gocsan real-world corpus: %s\ncommand: %s\n", res.header(), res.Command)
+	fmt.Fprintln(w, "gocsan real-world corpus")
+	srcs := res.sources()
+	for _, s := range srcs {
+		fmt.Fprintf(w, "%s: %s\n  command: %s\n", s.fileName(), s.describe(), s.Command)
+	}
+	fmt.Fprintln(w, "profiles: "+strings.Join(profileText(srcs), "\n  "))
 	if len(res.Races) > 0 {
 		fmt.Fprintln(w, "\nraces (runs with a report at a recorded access / runs, mean wall per run):")
 		raceTable(res).text(w)
@@ -365,12 +417,13 @@ func WriteText(w io.Writer, res *Results) {
 
 // WriteMarkdown prints the same as WriteText as Markdown.
 func WriteMarkdown(w io.Writer, res *Results) {
-	fmt.Fprintf(w, "Measured %s.\n\nCommand: `%s`\n\nProfiles: ", res.header(), res.Command)
-	var ps []string
-	for _, name := range []string{"default", "ci"} {
-		ps = append(ps, fmt.Sprintf("%s `GOCSAN=%s`", name, res.Profiles[name]))
+	srcs := res.sources()
+	fmt.Fprintln(w, "Measured by these runs (a case measured by several is taken from the last):")
+	fmt.Fprintln(w)
+	for _, s := range srcs {
+		fmt.Fprintf(w, "- `%s`: %s. Command: `%s`\n", s.fileName(), s.describe(), s.Command)
 	}
-	fmt.Fprintln(w, strings.Join(ps, "; ")+".")
+	fmt.Fprintln(w, "\nProfiles: "+strings.Join(profileText(srcs), ". ")+".")
 	if len(res.Races) > 0 {
 		fmt.Fprintln(w, "\n### Races\n\nRuns with a report at a recorded access / runs, and the mean wall time of a run.")
 		fmt.Fprintln(w)

@@ -10,9 +10,11 @@ import (
 
 func sampleResults() *Results {
 	return &Results{
-		Date: "2026-12-07T14:00:00Z", Machine: "m, linux/amd64, 2 CPUs, cpu", Go: "go1.26.8",
-		Command: "go run ./bench -realworld", Runs: 3, GOMAXPROCS: []int{1, 2},
-		Profiles: map[string]string{"default": "sampling=adaptive", "ci": "sampling=adaptive reorder=1"},
+		RunInfo: RunInfo{
+			Date: "2026-12-07T14:00:00Z", End: "2026-12-07T15:30:00Z", Machine: "m, linux/amd64, 2 CPUs, cpu", Load: []float64{1, 2, 6},
+			Go: "go1.26.8", Commit: "abc123", Command: "go run ./bench -realworld", Runs: 3, GOMAXPROCS: []int{1, 2},
+			Profiles: map[string]string{"default": "sampling=adaptive", "ci": "sampling=adaptive reorder=1"},
+		},
 		Races: []*RaceResult{{
 			ID: "logrus-writer-split-newlines", Module: "github.com/sirupsen/logrus", Version: "v1.9.3",
 			Classes: []string{"inside-std", "non-overlapping"},
