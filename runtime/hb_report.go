@@ -189,16 +189,7 @@ func hbReport(w *hbWorld, x *hbRec, addr, size uintptr, typ accessType) {
 		earlier.CreatedBy = &record.Frame{Function: f.fn, File: f.file, Line: f.line}
 		earlier.CreatorGoroutine = x.info.creator
 	}
-	strip := opts().StripPathPrefix
-	for _, f := range frames {
-		if len(earlier.Stack) == maxStack() {
-			break
-		}
-		if strip != "" && hasPrefix(f.File, strip) {
-			f.File = f.File[len(strip):]
-		}
-		earlier.Stack = append(earlier.Stack, f)
-	}
+	earlier.Stack = reportFrames(frames)
 	if len(cur.Stack) > maxStack() {
 		cur.Stack = cur.Stack[:maxStack()]
 	}
@@ -208,6 +199,24 @@ func hbReport(w *hbWorld, x *hbRec, addr, size uintptr, typ accessType) {
 		Accesses:  []record.Access{earlier, *cur},
 		Detection: record.DetectedHappensBefore,
 	})
+}
+
+// reportFrames is a symbolized stack as reports show it: cut at
+// max_stack, file names without strip_path_prefix. It changes frames.
+func reportFrames(frames []record.Frame) []record.Frame {
+	if len(frames) > maxStack() {
+		frames = frames[:maxStack()]
+	}
+	strip := ""
+	if o := opts(); o != nil {
+		strip = o.StripPathPrefix
+	}
+	for i := range frames {
+		if strip != "" && hasPrefix(frames[i].File, strip) {
+			frames[i].File = frames[i].File[len(strip):]
+		}
+	}
+	return frames
 }
 
 // captureFull is captureAccess with every frame kept.

@@ -166,7 +166,10 @@ func isReorderedDataRace(r *report.Report) bool {
 	w, rd := r.Accesses[1], r.Accesses[0]
 	return w.TypeString() == "write (reordered)" && shortFn(w.Top().Function) == "publishPlainFlag" &&
 		w.ReorderedTo != nil && shortFn(w.ReorderedTo.Function) == "publishPlainFlag" && w.ReorderedTo.Line > w.Top().Line &&
-		rd.TypeString() == "read" && shortFn(rd.Top().Function) == "consumeData"
+		rd.TypeString() == "read" && shortFn(rd.Top().Function) == "consumeData" &&
+		// The reordered access's stack is kept as program counters and
+		// its creation site read when it is hit: both must be there.
+		len(w.Stack) >= 2 && w.CreatedBy != nil && shortFn(w.CreatedBy.Function) == "rounds" && w.CreatorGoroutine != 0
 }
 
 // A race observable only through reordering: the consumer reads data after

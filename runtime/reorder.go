@@ -29,10 +29,18 @@ import (
 // expires after reorder_window, which bounds what synchronization done by
 // uninstrumented code (the standard library) could hide.
 
+// lingerInfo is a reordered watchpoint's access. Most end unhit, so the
+// access's stack is kept as program counters (a microsecond, where a
+// formatted traceback costs tens: under -profile=ci every cold site's
+// sample lingers, and timing tests noticed) and symbolized only for a
+// report.
 type lingerInfo struct {
 	owner    int64
 	encoded  uint64
-	access   *record.Access
+	addr     uintptr
+	size     uintptr
+	typ      accessType
+	pcs      []uintptr
 	deadline int64 // nanotime: real time, even in a synctest bubble
 }
 
@@ -89,9 +97,11 @@ func releaseSlow() {
 // reorder access: a newer one replaces it. That also bounds how many slots
 // reordered watchpoints can take.
 func linger(o *Options, slot int, encoded uint64, addr, size uintptr, typ accessType) bool {
-	a := captureAccess(addr, size, typ|accessScoped)
-	g := a.Goroutine
-	li := &lingerInfo{owner: g, encoded: encoded, access: a, deadline: nanotime() + int64(o.ReorderWindow)}
+	g := goid()
+	var buf [hbMaxDepth]uintptr
+	n := runtime.Callers(1, buf[:])
+	li := &lingerInfo{owner: g, encoded: encoded, addr: addr, size: size, typ: typ | accessScoped,
+		pcs: append([]uintptr(nil), buf[:n]...), deadline: nanotime() + int64(o.ReorderWindow)}
 	lingerMu.Lock()
 	previous := lingeringBy[g]
 	lingeringBy[g] = []int{slot}
@@ -174,10 +184,10 @@ func freeLinger(slot int, li *lingerInfo, unregister bool) {
 // It reports whether a race was reported.
 func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) bool {
 	reported := false
-	if nanotime() < li.deadline && matchingAccess(uintptr(li.access.Addr), uintptr(li.access.Size), addr, size) {
-		if to, ok := stillInScope(li); ok {
+	if nanotime() < li.deadline && matchingAccess(li.addr, li.size, addr, size) {
+		watched := li.access()
+		if to, ok := stillInScope(li.owner, &watched); ok {
 			other := captureAccess(addr, size, typ)
-			watched := *li.access
 			watched.ReorderedTo = to
 			emit(&record.Report{Kind: record.KindDataRace, Accesses: []record.Access{*other, watched}, Detection: record.DetectedWatchpoint})
 			reported = true
@@ -187,15 +197,52 @@ func hitLinger(slot int, li *lingerInfo, addr, size uintptr, typ accessType) boo
 	return reported
 }
 
+// access is the reordered access for a report, its stack as a traceback
+// shows it (only the frames runtime.Stack prints), cut at max_stack.
+func (li *lingerInfo) access() record.Access {
+	a := record.Access{
+		Op:        opOf(li.typ),
+		Marked:    li.typ&accessAtomic != 0,
+		Reordered: true,
+		Addr:      uint64(li.addr),
+		Size:      uint64(li.size),
+		Goroutine: li.owner,
+		CPU:       -1,
+	}
+	_, frames := pcFunctions(li.pcs)
+	for _, f := range frames {
+		if tracebackShows(f.Function) {
+			a.Stack = append(a.Stack, f)
+		}
+	}
+	a.Stack = reportFrames(a.Stack)
+	return a
+}
+
+// tracebackShows reports whether runtime.Stack prints frames of the
+// function fn (the Go runtime's showfuncinfo at the default
+// GOTRACEBACK): runtime.main and runtime.goexit, for example, it hides.
+func tracebackShows(fn string) bool {
+	if indexByte(fn, '.') < 0 {
+		return false
+	}
+	if !hasPrefix(fn, "runtime.") {
+		return true
+	}
+	r := fn[len("runtime."):]
+	return r != "" && 'A' <= r[0] && r[0] <= 'Z'
+}
+
 // stillInScope applies KCSAN's function-scope limit: an access stays in
 // flight only until the function that made it returns (after that,
 // synchronization in callers gocsan cannot see, such as the testing
 // package's, may have ordered it). The owner's current stack is read from
 // a traceback of all goroutines, which costs milliseconds but runs only
 // when a reordered watchpoint is hit. It returns the owner's current
-// frame in that function: where the access was reordered to.
-func stillInScope(li *lingerInfo) (*record.Frame, bool) {
-	watched := li.access.Stack
+// frame in that function: where the access was reordered to. It also
+// sets the watched access's creation site from that traceback.
+func stillInScope(owner int64, a *record.Access) (*record.Frame, bool) {
+	watched := a.Stack
 	if len(watched) == 0 {
 		return nil, false
 	}
@@ -209,7 +256,7 @@ func stillInScope(li *lingerInfo) (*record.Frame, bool) {
 		buf = make([]byte, 2*len(buf))
 	}
 	all := string(buf)
-	i := index(all, "goroutine "+itoa(li.owner)+" [")
+	i := index(all, "goroutine "+itoa(owner)+" [")
 	if i < 0 {
 		return nil, false // the goroutine has exited
 	}
@@ -219,6 +266,7 @@ func stillInScope(li *lingerInfo) (*record.Frame, bool) {
 	}
 	var cur record.Access
 	parseTraceback(tb, &cur, 1<<20)
+	a.CreatedBy, a.CreatorGoroutine = cur.CreatedBy, cur.CreatorGoroutine
 	// The watched stack, top frame first, must be the bottom of the
 	// current one: the same callers, and the watched function still
 	// running in the frame above them.
