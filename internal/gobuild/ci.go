@@ -10,6 +10,7 @@ import (
 
 	"github.com/gocsan/gocsan/metrics"
 	"github.com/gocsan/gocsan/report"
+	"github.com/gocsan/gocsan/report/baseline"
 	"github.com/gocsan/gocsan/report/outputs"
 	"github.com/gocsan/gocsan/report/testjson"
 )
@@ -24,6 +25,7 @@ func init() {
 	gocsanFlags["junit"] = "write JUnit XML to FILE, races in the failing tests"
 	gocsanFlags["html"] = "write a self-contained HTML page of the run's races to FILE"
 	gocsanFlags["metrics-addr"] = "serve Prometheus metrics aggregated over the run's processes on ADDR (loopback unless a host is named)"
+	gocsanFlags["baseline"] = "gocsan test: the outputs hold only races not in baseline FILE (gocsan report baseline writes one) and the run fails only for those or for failures that are not races"
 }
 
 type ciRun struct {
@@ -39,12 +41,21 @@ type ciRun struct {
 	text    *testjson.TextWriter
 	lines   *lineSplitter
 	srv     *metrics.Server
+	// base is the -baseline file's content.
+	base *baseline.Baseline
 }
 
 // startCI prepares the outputs the invocation asks for. runDir holds the
 // run's reports file (jsonPath) and, with -metrics-addr, its stats files.
 func startCI(sub string, inv *invocation, runDir, jsonPath, root string, stdout, stderr io.Writer) (*ciRun, error) {
 	c := &ciRun{inv: inv, root: root, stdout: stdout, stderr: stderr}
+	if path, ok := inv.gocsan["baseline"]; ok {
+		b, err := baseline.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("-baseline: %v", err)
+		}
+		c.base = b
+	}
 	if addr := inv.gocsan["metrics-addr"]; addr != "" {
 		old, _ := filepath.Glob(filepath.Join(runDir, "*.stats"))
 		for _, f := range old {
@@ -58,7 +69,9 @@ func startCI(sub string, inv *invocation, runDir, jsonPath, root string, stdout,
 		c.srv = srv
 		fmt.Fprintf(stderr, "gocsan: serving metrics on http://%s/metrics\n", srv.Addr())
 	}
-	if sub != "test" || (!inv.json && inv.gocsan["junit"] == "") {
+	// JUnit needs the test events, and so does -baseline, to tell test
+	// failures that races explain from others.
+	if sub != "test" || (!inv.json && inv.gocsan["junit"] == "" && c.base == nil) {
 		return c, nil
 	}
 	out := io.Discard
@@ -91,6 +104,36 @@ func (c *ciRun) goStdout() io.Writer {
 		return c.lines
 	}
 	return c.stdout
+}
+
+// applyBaseline leaves out the races of the -baseline file, if any, and
+// returns the new ones with the run's exit code: the go command's code
+// is kept unless every failure the test events show is explained by
+// races (the test binary fails a test during which a race was
+// reported) and some race was in the baseline; new races make it 1.
+func (c *ciRun) applyBaseline(reports []*report.Report, code int) ([]*report.Report, int) {
+	if c.base == nil {
+		return reports, code
+	}
+	counts := make([]int, len(reports))
+	fresh, _ := c.base.New(reports, counts)
+	known := len(reports) - len(fresh)
+	fmt.Fprintf(c.stderr, "gocsan: %d of %d races are in baseline %s, %d new\n", known, len(reports), c.inv.gocsan["baseline"], len(fresh))
+	if code != 0 && known > 0 && c.stream != nil {
+		c.lines.flush()
+		unexplained, failures := testjson.Unexplained(c.stream.Events())
+		if failures > 0 && len(unexplained) == 0 {
+			fmt.Fprintf(c.stderr, "gocsan: every test failure was a race\n")
+			code = 0
+		}
+		for _, f := range unexplained {
+			fmt.Fprintf(c.stderr, "gocsan: %s failed for a reason other than a race\n", f)
+		}
+	}
+	if code == 0 && len(fresh) > 0 {
+		code = 1
+	}
+	return fresh, code
 }
 
 // finish writes the file outputs from the run's distinct reports and

@@ -45,6 +45,10 @@ func Run(sub string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gocsan build: -profile applies when a program runs; set GOCSAN when running the binary (profile %s is GOCSAN=%q)\n", profile.Name, profile.Options)
 		return 2
 	}
+	if _, ok := inv.gocsan["baseline"]; ok && sub != "test" {
+		fmt.Fprintf(stderr, "gocsan %s: -baseline applies to gocsan test only; for saved reports use gocsan report -baseline\n", sub)
+		return 2
+	}
 	code, err := drive(sub, inv, profile, stdout, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "gocsan %s: %v\n", sub, err)
@@ -204,6 +208,9 @@ func drive(sub string, inv *invocation, profile Profile, stdout, stderr io.Write
 	if err != nil {
 		return 1, err
 	}
+	// Every race is printed; with -baseline the outputs and the exit
+	// code count the new ones only.
+	unique, code = ci.applyBaseline(unique, code)
 	if err := writeOutputs(inv.gocsan, unique); err != nil {
 		return 1, err
 	}

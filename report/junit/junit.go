@@ -159,6 +159,16 @@ func Write(w io.Writer, events []testjson.Event, reports []*report.Report, opt O
 		t.races = append(t.races, r)
 	}
 
+	// Packages whose failure races do not explain; a package failed by
+	// races alone (all of them left out by a baseline) has no failure
+	// of its own to show.
+	unexplained := map[string]bool{}
+	failures, _ := testjson.Unexplained(events)
+	for _, f := range failures {
+		if f.Test == "" {
+			unexplained[f.Package] = true
+		}
+	}
 	var out testSuites
 	var total float64
 	for _, p := range pkgs {
@@ -197,7 +207,9 @@ func Write(w io.Writer, events []testjson.Event, reports []*report.Report, opt O
 		// gotestsum's synthetic TestMain: a package failure no test
 		// explains (TestMain, init, a panic or race after the last test,
 		// a build failure), and here also every race no test is blamed for.
-		if len(p.races) > 0 || (p.action == "fail" && !anyFailed) {
+		// A package failed only by races that are all left out (by a
+		// baseline) passes.
+		if len(p.races) > 0 || (p.action == "fail" && !anyFailed && unexplained[p.name]) {
 			f := &failure{Message: "Failed", Contents: p.output.String()}
 			if len(p.races) > 0 {
 				f.Message, f.Type = raceMessage(p.races), "DataRace"
@@ -228,7 +240,7 @@ func Write(w io.Writer, events []testjson.Event, reports []*report.Report, opt O
 
 // RaceMessage is what a test binary built by gocsan test (like go test
 // -race) prints for a test during which a race was reported.
-const RaceMessage = "race detected during execution of test"
+const RaceMessage = testjson.RaceMessage
 
 // onlyBlamedForRace reports whether t failed for no reason but the test
 // binary's positional race check: its own output is that message and

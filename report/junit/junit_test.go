@@ -235,3 +235,38 @@ func TestPositionalBlameCorrected(t *testing.T) {
 		t.Error("the corrected test's output is lost")
 	}
 }
+
+// A package whose tests failed only by races that are all left out (a
+// baseline's) passes: no synthetic TestMain failure; one that failed for
+// another reason still gets it.
+func TestPackageFailedOnlyByLeftOutRaces(t *testing.T) {
+	const a, b = "example.com/a", "example.com/b"
+	events := []testjson.Event{
+		ev("run", a, "TestX", "", 0),
+		ev("output", a, "TestX", "=== RUN   TestX\n", 0),
+		ev("output", a, "TestX", "    testing.go:1712: "+RaceMessage+"\n", 0),
+		ev("output", a, "TestX", "--- FAIL: TestX (0.01s)\n", 0),
+		ev("fail", a, "TestX", "", 0.01),
+		ev("output", a, "", "FAIL\n", 0),
+		ev("output", a, "", "FAIL\t"+a+"\t0.02s\n", 0),
+		ev("fail", a, "", "", 0.02),
+		ev("output", b, "", "panic: boom\n", 0),
+		ev("output", b, "", "FAIL\t"+b+"\t0.02s\n", 0),
+		ev("fail", b, "", "", 0.02),
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, events, nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var got parsed
+	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	failures := map[string]int{}
+	for _, s := range got.Suites {
+		failures[s.Name] = s.Failures
+	}
+	if failures[a] != 0 || failures[b] != 1 {
+		t.Errorf("failures per package %v, want %s 0 and %s 1 (its TestMain)\n%s", failures, a, b, buf.String())
+	}
+}
