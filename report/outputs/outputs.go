@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"strings"
 
 	"github.com/gocsan/gocsan/report"
 	"github.com/gocsan/gocsan/report/ghactions"
@@ -55,8 +56,9 @@ func Write(opt Options, events []testjson.Event, reports []*report.Report) error
 	unique, counts := report.Dedup(reports)
 	var errs []error
 	if opt.SARIF != "" {
+		root := sarifRoot(opt.Root, opt.Getenv("GITHUB_WORKSPACE"))
 		errs = append(errs, writeFile(opt.SARIF, func(w io.Writer) error {
-			return sarif.Write(w, unique, counts, sarif.Options{Root: opt.Root, ToolVersion: opt.ToolVersion, Category: opt.SARIFCategory})
+			return sarif.Write(w, unique, counts, sarif.Options{Root: root, ToolVersion: opt.ToolVersion, Category: opt.SARIFCategory})
 		}))
 	}
 	if opt.JUnit != "" {
@@ -75,6 +77,20 @@ func Write(opt Options, events []testjson.Event, reports []*report.Report) error
 	}
 	errs = append(errs, ghactions.Publish(opt.Stdout, opt.Getenv, unique, counts, gh))
 	return errors.Join(errs...)
+}
+
+// sarifRoot is the directory SARIF paths are relative to: under GitHub
+// Actions the workspace (the repository's checkout, which code scanning
+// resolves them against) when the run's root is inside it, as when the
+// module is a subdirectory of the repository; else the run's root.
+func sarifRoot(root, workspace string) string {
+	if workspace == "" {
+		return root
+	}
+	if rel, err := filepath.Rel(workspace, root); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return workspace
+	}
+	return root
 }
 
 // writeFile writes path through a temporary file in the same directory,

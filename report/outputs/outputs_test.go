@@ -82,3 +82,30 @@ func TestErrorsNameTheFile(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// Under Actions, SARIF paths are relative to the workspace (the
+// repository) even when the run's root is a module in a subdirectory of
+// it; outside the workspace, or without one, to the run's root.
+func TestSARIFRootIsTheWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ workspace, root, uri string }{
+		{"/repo", "/repo/m", "m/w.go"},
+		{"", "/repo/m", "w.go"},
+		{"/elsewhere", "/repo/m", "w.go"},
+		{"/re", "/repo/m", "w.go"},
+	} {
+		env := map[string]string{"GITHUB_WORKSPACE": c.workspace}
+		path := filepath.Join(dir, "gocsan.sarif")
+		opt := Options{SARIF: path, Root: c.root, Stdout: &bytes.Buffer{}, Getenv: func(k string) string { return env[k] }}
+		if err := Write(opt, nil, []*report.Report{race()}); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), `"uri": "`+c.uri+`"`) {
+			t.Errorf("workspace %q, root %q: no location %q in\n%s", c.workspace, c.root, c.uri, data)
+		}
+	}
+}
