@@ -261,6 +261,9 @@ func TestGitHubAction(t *testing.T) {
 	}
 	var log struct {
 		Runs []struct {
+			Tool struct {
+				Driver struct{ Version string }
+			}
 			Results []struct {
 				Locations []struct {
 					PhysicalLocation struct {
@@ -272,6 +275,9 @@ func TestGitHubAction(t *testing.T) {
 	}
 	if err := json.Unmarshal(data, &log); err != nil || len(log.Runs) != 1 || len(log.Runs[0].Results) != len(distinct) {
 		t.Fatalf("SARIF: %v; want %d results", err, len(distinct))
+	}
+	if v := log.Runs[0].Tool.Driver.Version; v != "v0.0.0-action-test" {
+		t.Errorf("SARIF names gocsan version %q, want the action's ref", v)
 	}
 	for _, res := range log.Runs[0].Results {
 		if uri := res.Locations[0].PhysicalLocation.ArtifactLocation.URI; !strings.HasPrefix(uri, "racy/") {

@@ -10,6 +10,7 @@ import (
 // machinery is in internal/gobuild.
 
 func init() {
+	gobuild.ToolVersion = versionName()
 	register("test", "run go test with race detection: gocsan test [-profile=default|ci] [-instrument=patterns] [go test flags] [packages]",
 		func(args []string) int { return gobuild.Run("test", args, os.Stdout, os.Stderr) })
 	register("build", "run go build with instrumentation: gocsan build [-instrument=patterns] [go build flags] [packages]",

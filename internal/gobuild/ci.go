@@ -28,6 +28,10 @@ func init() {
 	gocsanFlags["baseline"] = "gocsan test: the outputs hold only races not in baseline FILE (gocsan report baseline writes one) and the run fails only for those or for failures that are not races"
 }
 
+// ToolVersion is gocsan's version as SARIF names the tool (the command
+// sets it from gocsan version's name; empty: not said).
+var ToolVersion string
+
 type ciRun struct {
 	inv            *invocation
 	root           string
@@ -157,11 +161,12 @@ func (c *ciRun) finish(reports []*report.Report) error {
 		annotations = c.stderr
 	}
 	return outputs.Write(outputs.Options{
-		SARIF:  c.inv.gocsan["sarif"],
-		JUnit:  c.inv.gocsan["junit"],
-		HTML:   c.inv.gocsan["html"],
-		Root:   c.root,
-		Stdout: annotations,
+		SARIF:       c.inv.gocsan["sarif"],
+		JUnit:       c.inv.gocsan["junit"],
+		HTML:        c.inv.gocsan["html"],
+		Root:        c.root,
+		ToolVersion: ToolVersion,
+		Stdout:      annotations,
 	}, events, reports)
 }
 

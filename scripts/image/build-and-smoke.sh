@@ -191,7 +191,9 @@ export_rootfs() {
 	IMAGE_CONFIG=(--user "$(podman image inspect --format '{{.Config.User}}' "$IMAGE")")
 	local kv
 	while IFS= read -r kv; do
-		[ -n "$kv" ] && IMAGE_CONFIG+=(-e "$kv")
+		if [ -n "$kv" ]; then
+			IMAGE_CONFIG+=(-e "$kv")
+		fi
 	done < <(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE")
 }
 
