@@ -3,10 +3,11 @@
 # Dockerfile with podman and smoke-test it, on a Debian machine with no
 # access to Docker Hub.
 #
-# Usage: scripts/image/build-and-smoke.sh [--no-apt] [--rebuild-base]
+# Usage: scripts/image/build-and-smoke.sh [--no-apt] [--rebuild-base] [--smoke-only]
 #
 #   --no-apt        do not install podman, debootstrap, runc and golang-go
 #   --rebuild-base  make the base image again even if it exists
+#   --smoke-only    smoke-test the image already built (no install, no build)
 #
 # Environment:
 #   GOCSAN_IMAGE_WORK  work directory, outside the repository (default
@@ -30,9 +31,13 @@
 #      its races and exits 1, and writes -sarif and -junit files to the
 #      bind mount owned by the directory's owner: once for a directory
 #      owned by root (the container's user 10001 mapped to host uid 0, so
-#      the process is not root inside) and once for a directory owned by
+#      the process is not root inside; run from the image's exported
+#      file system, see smoke below) and once for a directory owned by
 #      uid 1000 run with --user 1000:1000 (what docs/ci.md tells Docker
 #      users to do).
+#
+# It takes well over 5 minutes (docs/ci.md: Building and smoke-testing
+# the image here), so .ci/run does not run it.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -43,12 +48,14 @@ RUNTIME=${PODMAN_RUNTIME:-runc}
 BASE=localhost/gocsan-base:$GO_VERSION
 APT=1
 REBUILD_BASE=0
+BUILD=1
 for a in "$@"; do
 	case "$a" in
 	--no-apt) APT=0 ;;
 	--rebuild-base) REBUILD_BASE=1 ;;
+	--smoke-only) APT=0 BUILD=0 ;;
 	*)
-		echo "usage: $0 [--no-apt] [--rebuild-base]" >&2
+		echo "usage: $0 [--no-apt] [--rebuild-base] [--smoke-only]" >&2
 		exit 2
 		;;
 	esac
@@ -137,25 +144,30 @@ make_base() {
 	remove_root "$root"
 }
 
-step "base image $BASE"
-if [ "$REBUILD_BASE" = 1 ] || ! podman image exists "$BASE"; then
-	make_base
-else
-	echo "exists; --rebuild-base makes it again"
-fi
-"${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" "$BASE" go version
+if [ "$BUILD" = 1 ]; then
+	step "base image $BASE"
+	if [ "$REBUILD_BASE" = 1 ] || ! podman image exists "$BASE"; then
+		make_base
+	else
+		echo "exists; --rebuild-base makes it again"
+	fi
+	"${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" "$BASE" go version
 
-step "podman build"
-VERSION=$(git -C "$REPO" describe --tags --always --dirty 2>/dev/null || echo unknown)
-# The build stage downloads gocsan's modules. The RUN steps see the
-# host's CA bundle: where TLS goes through an intercepting proxy, as on
-# this kind of machine, Debian's bundle alone does not verify it.
-CA=/etc/ssl/certs/ca-certificates.crt
-"${PODMAN[@]}" build "${RUNFLAGS[@]}" --network=host -v "$CA:$CA:ro" \
-	--build-arg GO_IMAGE="$BASE" --build-arg RUNTIME_IMAGE="$BASE" \
-	--build-arg GOCSAN_VERSION="$VERSION" --build-arg GOPROXY="$(go env GOPROXY)" \
-	-t "$IMAGE" "$REPO" 2>&1 | tee "$WORK/build.log" | tail -n 12
-[ "${PIPESTATUS[0]}" = 0 ] || fail "podman build failed; log in $WORK/build.log"
+	step "podman build"
+	VERSION=$(git -C "$REPO" describe --tags --always --dirty 2>/dev/null || echo unknown)
+	# The build stage downloads gocsan's modules. The RUN steps see the
+	# host's CA bundle: where TLS goes through an intercepting proxy, as
+	# on this kind of machine, Debian's bundle alone does not verify it.
+	CA=/etc/ssl/certs/ca-certificates.crt
+	"${PODMAN[@]}" build "${RUNFLAGS[@]}" --network=host -v "$CA:$CA:ro" \
+		--build-arg GO_IMAGE="$BASE" --build-arg RUNTIME_IMAGE="$BASE" \
+		--build-arg GOCSAN_VERSION="$VERSION" --build-arg GOPROXY="$(go env GOPROXY)" \
+		--label "org.opencontainers.image.version=$VERSION" \
+		-t "$IMAGE" "$REPO" 2>&1 | tee "$WORK/build.log" | tail -n 12
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "podman build failed; log in $WORK/build.log"
+fi
+# The version the image was built as.
+VERSION=$(podman image inspect --format '{{index .Labels "org.opencontainers.image.version"}}' "$IMAGE")
 
 step "image size and contents"
 podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$IMAGE"
@@ -212,27 +224,26 @@ smoke() {
 	uid=$(stat -c %u "$dir")
 	gid=$(stat -c %g "$dir")
 	local run=("${PODMAN[@]}" run --rm "${RUNFLAGS[@]}" -v "$dir:/src" -w /src/racy) id gocsan
+	local env=(-e "GOCSAN=skip=1 delay=1ms delay_budget=0 report_once_in=0 reorder=0")
+	local test=(test -count=1 -sarif=/src/out/gocsan.sarif -junit=/src/out/junit.xml .)
 	case "$mode" in
 	mapped)
 		run+=(--uidmap "10001:$uid:1" --uidmap 0:200000:10001 --uidmap 10002:210002:55534
 			--gidmap "10001:$gid:1" --gidmap 0:200000:10001 --gidmap 10002:210002:55534
-			"${IMAGE_CONFIG[@]}" --rootfs "$ROOTFS")
-		id=("${run[@]}" id)
+			"${IMAGE_CONFIG[@]}")
+		# With --rootfs DIR, the command follows DIR.
+		id=("${run[@]}" --rootfs "$ROOTFS" id)
+		gocsan=("${run[@]}" "${env[@]}" --rootfs "$ROOTFS" gocsan "${test[@]}")
 		;;
 	user)
 		run+=(--user "$uid:$gid")
 		id=("${run[@]}" --entrypoint id "$IMAGE")
+		gocsan=("${run[@]}" "${env[@]}" "$IMAGE" "${test[@]}")
 		;;
 	esac
 	echo "host directory $dir owned by $uid:$gid"
 	echo "inside: $("${id[@]}")"
 	local status=0
-	local test=(test -count=1 -sarif=/src/out/gocsan.sarif -junit=/src/out/junit.xml .)
-	local env=(-e "GOCSAN=skip=1 delay=1ms delay_budget=0 report_once_in=0 reorder=0")
-	case "$mode" in
-	mapped) gocsan=("${run[@]}" "${env[@]}" gocsan "${test[@]}") ;;
-	user) gocsan=("${run[@]}" "${env[@]}" "$IMAGE" "${test[@]}") ;;
-	esac
 	echo "+ ${gocsan[*]}"
 	"${gocsan[@]}" >"$dir/test.stdout" 2>"$dir/test.stderr" || status=$?
 	tail -n 3 "$dir/test.stdout"
