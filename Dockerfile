@@ -10,7 +10,9 @@
 #
 # The bases are build arguments so that an image laid out like the
 # official golang ones (Go in /usr/local/go, GOPATH=/go) can stand in
-# where Docker Hub cannot be reached.
+# where Docker Hub cannot be reached: scripts/image/build-and-smoke.sh
+# builds this file with podman from a Debian base it makes, and
+# smoke-tests the image (docs/ci.md).
 # GOCSAN_VERSION is what "gocsan version" prints first (default: the
 # module version Go records, "(devel)" for a source tree).
 ARG GO_IMAGE=golang:1.26
