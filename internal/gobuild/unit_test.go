@@ -292,7 +292,7 @@ func TestUsage(t *testing.T) {
 	if code := Run("test", []string{"-h"}, &b, &b); code != 0 {
 		t.Errorf("gocsan test -h: exit %d", code)
 	}
-	want := []string{"usage: gocsan test", "-instrument", "-profile", "-sarif", "-junit", "-html", "-metrics-addr"}
+	want := []string{"usage: gocsan test", "-instrument", "-profile", "-sarif", "-junit", "-html", "-metrics-addr", "-baseline"}
 	for _, p := range Profiles {
 		want = append(want, fmt.Sprintf("GOCSAN=%q", p.Options))
 	}
@@ -373,5 +373,16 @@ func TestToolIDVerbose(t *testing.T) {
 	args := []string{"compile", verboseMarker, "x.go"}
 	if stripped, marked := withoutMarker(args); !marked || len(stripped) != 2 {
 		t.Errorf("withoutMarker(%q) = %q, %v", args, stripped, marked)
+	}
+}
+
+// -baseline is gocsan test's: build and run refuse it as a usage error
+// before building anything.
+func TestBaselineOnlyForTest(t *testing.T) {
+	for _, sub := range []string{"build", "run"} {
+		var b strings.Builder
+		if code := Run(sub, []string{"-baseline=base.json", "."}, &b, &b); code != 2 || !strings.Contains(b.String(), "applies to gocsan test only") {
+			t.Errorf("gocsan %s -baseline: exit %d, %q; want 2 and a usage error", sub, code, b.String())
+		}
 	}
 }
