@@ -218,7 +218,7 @@ func TestGitHubAction(t *testing.T) {
 	// Annotations at racy files, relative to the workspace.
 	anns := errorAnnotation.FindAllStringSubmatch(r.log, -1)
 	if len(anns) == 0 {
-		t.Errorf("no ::error annotations:\n%s", r.log)
+		t.Fatalf("no ::error annotations:\n%s", r.log)
 	}
 	for _, m := range anns {
 		if !strings.HasPrefix(m[1], "racy/") {
@@ -235,6 +235,9 @@ func TestGitHubAction(t *testing.T) {
 	if want := min(len(distinct), 10); len(anns) != want {
 		t.Errorf("%d annotations for %d races, want %d", len(anns), len(distinct), want)
 	}
+
+	summaryHead, _, _ := strings.Cut(r.summary, "\n\n<details>")
+	t.Logf("first run: exit %d, %d annotations (first: %s:%s), outputs:\n%s\njob summary:\n%s", r.code, len(anns), anns[0][1], anns[0][2], r.ghOutput, summaryHead)
 
 	// The job summary, the outputs and the files.
 	if !strings.HasPrefix(r.summary, "## gocsan: ") || !strings.Contains(r.summary, "| # | kind | race |") {
@@ -312,6 +315,7 @@ func TestGitHubAction(t *testing.T) {
 	if len(fresh) == len(all) {
 		t.Fatalf("the second run found none of the baseline's races (%d races)\n%s", len(all), r.log)
 	}
+	t.Logf("with the baseline: exit %d, %d races, %d new; job summary starts %q", r.code, len(all), len(fresh), strings.SplitN(r.summary, "\n", 2)[0])
 	if want := map[bool]int{true: 0, false: 1}[len(fresh) == 0]; r.code != want {
 		t.Errorf("with the baseline: exit %d for %d new races, want %d\n%s", r.code, len(fresh), want, r.log)
 	}
