@@ -56,7 +56,7 @@ output() {
 }
 
 args=(test "-profile=${INPUT_PROFILE:-ci}")
-sarif= junit=
+sarif='' junit=''
 if [ -n "${INPUT_SARIF:-}" ]; then
 	sarif=$(output "$INPUT_SARIF")
 	args+=("-sarif=$sarif")
