@@ -95,19 +95,29 @@ func failedTests(out string) []string {
 }
 
 // failureLines picks the lines of a failed run that say why: a timeout,
-// a build error, or the first failing test's output.
+// the first failing test's output or panic, else a build error. A
+// "# pkg" header counts only when no test failed: gocsan prints one
+// above the build warnings of every package it instruments.
 func failureLines(r result) string {
 	if r.timedOut {
 		return "timed out; last lines:\n" + lastLines(r.out, 5)
 	}
 	lines := strings.Split(r.out, "\n")
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "--- FAIL: ") || strings.HasPrefix(t, "panic: ") || strings.Contains(t, "[build failed]") ||
-			strings.HasPrefix(t, "# ") || strings.HasPrefix(t, "gocsan: error") {
-			end := min(i+6, len(lines))
-			return strings.Join(lines[i:end], "\n")
+	from := func(match func(string) bool) (string, bool) {
+		for i, l := range lines {
+			if match(strings.TrimSpace(l)) {
+				return strings.Join(lines[i:min(i+6, len(lines))], "\n"), true
+			}
 		}
+		return "", false
+	}
+	if s, ok := from(func(t string) bool {
+		return strings.HasPrefix(t, "--- FAIL: ") || strings.HasPrefix(t, "panic: ") || strings.HasPrefix(t, "gocsan: error")
+	}); ok {
+		return s
+	}
+	if s, ok := from(func(t string) bool { return strings.Contains(t, "[build failed]") || strings.HasPrefix(t, "# ") }); ok {
+		return s
 	}
 	return lastLines(r.out, 6)
 }

@@ -2,6 +2,7 @@ package realworld
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -147,5 +148,16 @@ func TestBuildFailure(t *testing.T) {
 		if got := buildFailure(c.r); got != c.want {
 			t.Errorf("buildFailure(%.40q) = %q, want %q", c.r.out, got, c.want)
 		}
+	}
+}
+
+// A failing test's lines win over the "# pkg" header gocsan prints above
+// its build warnings (bigcache's TestClosing showed only the warnings).
+func TestFailureLinesPreferTestFailure(t *testing.T) {
+	out := "# github.com/allegro/bigcache/v3/queue\ngocsan: warning: queue/bytes_queue.go:142:40: gocsan: function redeclares predeclared len: function not instrumented\n" +
+		"--- FAIL: TestClosing (0.31s)\n    assert.go:10: Expected true\nFAIL\nFAIL\tgithub.com/allegro/bigcache/v3\t30.1s\nFAIL\n"
+	got := failureLines(result{out: out, exit: 1})
+	if !strings.HasPrefix(got, "--- FAIL: TestClosing (0.31s)\n    assert.go:10: Expected true") {
+		t.Errorf("failureLines = %q, want the TestClosing failure first", got)
 	}
 }
