@@ -118,6 +118,11 @@ func TestTestBaseline(t *testing.T) {
 		t.Errorf("JUnit has failures though every race is in the baseline:\n%s", junitData)
 	}
 
+	// A baseline that cannot be read is a usage error, before any test runs.
+	if o, code := gocsan(t, dir, nil, "test", "-baseline="+filepath.Join(out, "missing.json"), "."); code != 2 || !strings.Contains(o, "-baseline:") {
+		t.Errorf("a missing baseline: exit %d, want 2 and the flag named\n%s", code, o)
+	}
+
 	third := filepath.Join(out, "third.jsonl")
 	o, code = gocsan(t, dir, []string{opts + third, "BASEFAIL=1"}, "test", "-count=1", "-baseline="+base, ".")
 	if code != 1 {
