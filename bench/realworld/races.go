@@ -102,7 +102,14 @@ func failureLines(r result) string {
 	if r.timedOut {
 		return "timed out; last lines:\n" + lastLines(r.out, 5)
 	}
-	lines := strings.Split(r.out, "\n")
+	// gocsan's build warnings would fill the lines kept before a
+	// compile error: leave them out.
+	var lines []string
+	for _, l := range strings.Split(r.out, "\n") {
+		if !strings.HasPrefix(l, "gocsan: warning: ") {
+			lines = append(lines, l)
+		}
+	}
 	from := func(match func(string) bool) (string, bool) {
 		for i, l := range lines {
 			if match(strings.TrimSpace(l)) {

@@ -161,3 +161,16 @@ func TestFailureLinesPreferTestFailure(t *testing.T) {
 		t.Errorf("failureLines = %q, want the TestClosing failure first", got)
 	}
 }
+
+// A compile error below gocsan's warnings is what a build failure records
+// (echo's "predeclared any requires go1.18" came after five warnings).
+func TestFailureLinesSkipWarnings(t *testing.T) {
+	out := "# github.com/labstack/echo/v4/middleware [github.com/labstack/echo/v4/middleware.test]\n" +
+		strings.Repeat("gocsan: warning: ./bind.go:101:26: gocsan: access through an operand with side effects, spanning lines or too long is not instrumented\n", 6) +
+		"middleware/body_limit.go:84:22: predeclared any requires go1.18 or later (-lang was set to go1.17; check go.mod)\n" +
+		"FAIL\tgithub.com/labstack/echo/v4/middleware [build failed]\nFAIL\n"
+	got := buildFailure(result{out: out, exit: 1})
+	if !strings.Contains(got, "body_limit.go:84:22: predeclared any") || strings.Contains(got, "gocsan: warning") {
+		t.Errorf("buildFailure = %q, want the compile error without the warnings", got)
+	}
+}
