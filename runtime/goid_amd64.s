@@ -12,3 +12,12 @@ TEXT ·getg(SB),NOSPLIT,$0-8
 	MOVQ (TLS), AX
 	MOVQ AX, ret+0(FP)
 	RET
+
+// func callerFP() unsafe.Pointer
+//
+// Frameless, so BP still holds the frame pointer of the Go function that
+// called it.
+TEXT ·callerFP(SB),NOSPLIT,$0-8
+	MOVQ BP, AX
+	MOVQ AX, ret+0(FP)
+	RET

@@ -28,6 +28,7 @@ type hbRec struct {
 	epoch uint32
 	stack uint32 // depot id
 	write bool
+	gc    uint32 // gcCycles() when recorded (hb_memory.go)
 	info  *hbGInfo
 }
 
@@ -86,9 +87,10 @@ func overlaps(a uintptr, as uint32, b uintptr, bs uint32) bool {
 // against the cell's earlier accesses, then record it.
 func hbAccess(addr, size uintptr, typ accessType) {
 	w, st := hbCur()
-	if st == nil || size == 0 {
+	if st == nil || size == 0 || onOwnStack(addr) {
 		return
 	}
+	gc := gcCycles()
 	if st.info == nil {
 		st.info = currentGInfo()
 	}
@@ -106,7 +108,7 @@ func hbAccess(addr, size uintptr, typ accessType) {
 	c.mu.Lock()
 	if c.key == key {
 		conflict := func(x *hbRec) {
-			if x.info == nil || x.info.goid == st.goid || !overlaps(x.addr, x.size, addr, sz) {
+			if x.info == nil || x.info.goid == st.goid || x.gc != gc || !overlaps(x.addr, x.size, addr, sz) {
 				return
 			}
 			if !w.ordered(st, x) {
@@ -124,7 +126,7 @@ func hbAccess(addr, size uintptr, typ accessType) {
 		c.key, c.w, c.r, c.nextR = key, hbRec{}, [hbReads]hbRec{}, 0
 	}
 	if st.slot >= 0 && stack != 0 && !truncated {
-		rec := hbRec{addr: addr, size: sz, slot: int32(st.slot), epoch: st.epoch, stack: stack, write: write, info: st.info}
+		rec := hbRec{addr: addr, size: sz, slot: int32(st.slot), epoch: st.epoch, stack: stack, write: write, gc: gc, info: st.info}
 		if write {
 			c.w = rec
 			c.r = [hbReads]hbRec{}
