@@ -218,6 +218,11 @@ func (r *fileRewriter) predeclaredText(t types.Type, pos token.Pos) (string, boo
 			return "", false
 		}
 		name = t.Obj().Name()
+		if name == "any" {
+			// The type literal: any is only predeclared from go1.18
+			// (sync.Pool.Put in a go1.13 module), and cannot be shadowed.
+			return "interface{}", true
+		}
 	default:
 		return "", false
 	}

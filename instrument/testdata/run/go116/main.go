@@ -3,11 +3,14 @@
 // unsafe.SliceData (go1.20) and generics (go1.18): its bulk operations
 // (copy, append, string conversions) over shared data are still checked,
 // and the race between a copy and an append into the same array is found.
+// Its deferred sync.Pool.Put is released in go1.16 syntax (interface{},
+// not any: echo v4.7.2 and sarama v1.29.1 did not build).
 package main
 
 import (
 	"fmt"
 	"os"
+	"sync"
 	"sync/atomic"
 
 	gocsanrt "github.com/gocsan/gocsan/runtime"
@@ -18,7 +21,16 @@ var (
 	src  = make([]byte, 64)
 	dst  = make([]byte, 64)
 	text string
+	pool sync.Pool
 )
+
+// pooled gives back to the pool in a deferred call of the standard
+// library, which the rewriter makes release when it runs.
+func pooled() int {
+	b := []byte("x")
+	defer pool.Put(b)
+	return len(b)
+}
 
 func main() {
 	var reports int64
@@ -35,6 +47,7 @@ func main() {
 	}
 	<-done
 	text = string(dst)
+	_ = pooled()
 	fmt.Println("reports", atomic.LoadInt64(&reports), len(text))
 	os.Exit(0)
 }
