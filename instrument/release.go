@@ -21,7 +21,8 @@ import (
 //
 //   - a static function or method declared in a standard-library package
 //     (the first element of its path has no dot), other than the package
-//     being rewritten;
+//     being rewritten, except those known not to synchronize
+//     (nonSynchronizing: strings, strconv, sort, time.Sleep, ...);
 //   - an interface method (also through a type parameter);
 //   - a function value (variable, field, method value, call result).
 //
@@ -73,7 +74,57 @@ func (r *fileRewriter) mayRunUninstrumented(e *ast.CallExpr) bool {
 	if fn.Pkg().Path() == "os" && fn.Name() == "Exit" {
 		return false // replaced by the runtime's Exit (maybeExit)
 	}
-	return isStd(fn.Pkg().Path())
+	return isStd(fn.Pkg().Path()) && !nonSynchronizing(fn)
+}
+
+// nonSyncPackages are standard-library packages none of whose
+// package-level functions synchronize: they compute on their arguments
+// and call no code that could (callbacks they are given are instrumented
+// where they are written). Methods are not included: a strings.Replacer
+// builds its tables under a sync.Once.
+var nonSyncPackages = map[string]bool{
+	"bytes": true, "errors": true, "math": true, "math/bits": true,
+	"slices": true, "sort": true, "strconv": true, "strings": true,
+	"unicode": true, "unicode/utf16": true, "unicode/utf8": true,
+}
+
+// nonSyncTime are the functions of package time that neither
+// synchronize nor touch a timer another goroutine can see. time.Sleep
+// parks on the goroutine's own timer: the memory model gives it no edge,
+// and -race's runtime makes none. Methods of the value types Time,
+// Duration, Month and Weekday compute on the value.
+var nonSyncTime = map[string]bool{
+	"Sleep": true, "Now": true, "Since": true, "Until": true, "Unix": true,
+	"UnixMilli": true, "UnixMicro": true, "Date": true, "ParseDuration": true,
+}
+
+// nonSynchronizing reports whether fn, a function or method of the
+// standard library, is known not to synchronize: a call of it is no
+// barrier for the reordering model and publishes nothing to the
+// happens-before detector (the detector then still sees the accesses
+// before and after the call as unordered, as -race does).
+func nonSynchronizing(fn *types.Func) bool {
+	path := fn.Pkg().Path()
+	recv := fn.Type().(*types.Signature).Recv()
+	if recv == nil {
+		return nonSyncPackages[path] || path == "time" && nonSyncTime[fn.Name()]
+	}
+	if path != "time" {
+		return false
+	}
+	t := recv.Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := t.(*types.Named)
+	if !ok {
+		return false
+	}
+	switch named.Obj().Name() {
+	case "Time", "Duration", "Month", "Weekday":
+		return true
+	}
+	return false
 }
 
 // firstRelease returns the position of the first call in the nodes

@@ -126,6 +126,9 @@ func hbAccess(addr, size uintptr, typ accessType) {
 		c.key, c.w, c.r, c.nextR = key, hbRec{}, [hbReads]hbRec{}, 0
 	}
 	if st.slot >= 0 && stack != 0 && !truncated {
+		if st.published {
+			w.tick(st)
+		}
 		rec := hbRec{addr: addr, size: sz, slot: int32(st.slot), epoch: st.epoch, stack: stack, write: write, gc: gc, info: st.info}
 		if write {
 			c.w = rec

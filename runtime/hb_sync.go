@@ -29,11 +29,14 @@ package runtime
 //     followed, in its goroutine, by such an operation before the
 //     second access (see docs/engine.md).
 //
-// The rewriter emits Release before those operations, where it places its
-// checks (before the statement), and Advance after the statement: the
-// accesses in between, which may run before the operation (its operands)
-// or inside it (callbacks), keep the published epoch; Advance starts a
-// new epoch, so that the accesses after the statement are not covered.
+// The rewriter emits Release before those operations, after the checks
+// of the accesses the statement makes before them (order.go in
+// instrument): those keep the published epoch. The goroutine's next
+// recorded access starts a new epoch (hbAccess), so that what it does
+// after the operation is not covered. Accesses made inside the operation
+// (callbacks of uninstrumented code) get the new epoch too; the code
+// around them may synchronize invisibly, which is why neither side of a
+// race in such a callback is reported (hb_report.go).
 
 const hbSyncShards = 64
 
@@ -157,22 +160,5 @@ func hbPublish() {
 		// as ordered before it.
 		w.gpub[st.slot].Store(st.epoch)
 	}
-	st.dirty = true
-}
-
-// Advance is called after a statement that released: if the goroutine
-// published since its last new epoch, it starts one, so that what follows
-// the statement is not covered by the publication.
-func Advance() {
-	if hbOn.Load() {
-		advanceSlow()
-	}
-}
-
-//go:noinline
-func advanceSlow() {
-	w, st := hbCur()
-	if st != nil && st.dirty {
-		w.tick(st)
-	}
+	st.published = true
 }

@@ -64,11 +64,11 @@ type hbEntry struct {
 // hbG is one goroutine's detector state. Only the goroutine itself
 // writes it, except clock entries read by validation scans.
 type hbG struct {
-	goid  int64
-	slot  int    // -1: no slot was free; the goroutine keeps a clock but records no accesses
-	epoch uint32 // own epoch, clock[slot]
-	dirty bool   // published at this epoch: the next Advance starts a new one
-	clock vclock
+	goid      int64
+	slot      int    // -1: no slot was free; the goroutine keeps a clock but records no accesses
+	epoch     uint32 // own epoch, clock[slot]
+	published bool   // the epoch was published: the next recorded access starts a new one
+	clock     vclock
 	// pending holds sync objects to acquire at the goroutine's next
 	// event (see hbPending in hb_sync.go). Read by validation scans.
 	pending [2]atomic.Uintptr
@@ -346,7 +346,7 @@ func allStacks() string {
 
 // tick starts a new epoch of st (after a release).
 func (w *hbWorld) tick(st *hbG) {
-	st.dirty = false
+	st.published = false
 	if st.slot < 0 {
 		return
 	}
