@@ -189,6 +189,12 @@ func (c *collector) read(e ast.Expr) {
 		}
 		if e.Op == token.ARROW {
 			defer c.event(e)()
+			c.read(e.X)
+			// A receive releases: it happens before the send it
+			// completes (an unbuffered channel's) or before the
+			// send that refills its buffer slot.
+			c.release(e.Pos())
+			return
 		}
 		c.read(e.X)
 	case *ast.BinaryExpr:

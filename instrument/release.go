@@ -109,9 +109,6 @@ func nonSynchronizing(fn *types.Func) bool {
 	if recv == nil {
 		return nonSyncPackages[path] || path == "time" && nonSyncTime[fn.Name()]
 	}
-	if path != "time" {
-		return false
-	}
 	t := recv.Type()
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
@@ -120,9 +117,15 @@ func nonSynchronizing(fn *types.Func) bool {
 	if !ok {
 		return false
 	}
-	switch named.Obj().Name() {
-	case "Time", "Duration", "Month", "Weekday":
+	switch path + "." + named.Obj().Name() {
+	case "time.Time", "time.Duration", "time.Month", "time.Weekday":
 		return true
+	case "sync.WaitGroup":
+		// Wait only acquires: the Done calls it waits for happen
+		// before it returns; what the waiter did before Wait is
+		// ordered before nothing (-race's WaitGroup.Wait makes no
+		// release either).
+		return fn.Name() == "Wait"
 	}
 	return false
 }

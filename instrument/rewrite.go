@@ -604,10 +604,12 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			case *ast.ExprStmt:
 				if u, ok := unparen(comm.X).(*ast.UnaryExpr); ok {
 					c.read(u.X)
+					c.release(comm.Pos())
 				}
 			case *ast.AssignStmt:
 				if u, ok := unparen(comm.Rhs[0]).(*ast.UnaryExpr); ok {
 					c.read(u.X)
+					c.release(comm.Pos())
 				}
 			}
 		}
@@ -675,9 +677,55 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			r.emitStmt(s.Body.Lbrace+1, wc)
 		}
 		r.block(s.Body)
+		if _, ok := coreType(r.info.TypeOf(s.X)).(*types.Chan); ok {
+			r.releaseEachIteration(s)
+		}
 		return
 	}
 	r.emitStmt(p, c)
+}
+
+// releaseEachIteration makes a range loop over a channel release before
+// each receive after the first (rangeStmt releases before the loop): at
+// the end of the body and before every continue statement of the loop.
+func (r *fileRewriter) releaseEachIteration(s *ast.RangeStmt) {
+	rel := r.hookCall("Release", "").plain
+	var label types.Object // the loop's label, if it has one
+	ast.Inspect(r.file, func(n ast.Node) bool {
+		if ls, ok := n.(*ast.LabeledStmt); ok && ls.Stmt == s {
+			label = r.info.Defs[ls.Label]
+		}
+		return label == nil
+	})
+	var visit func(n ast.Node, ours bool) bool
+	visit = func(n ast.Node, ours bool) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			if n.Tok != token.CONTINUE {
+				return false
+			}
+			if n.Label == nil && ours || n.Label != nil && label != nil && r.info.Uses[n.Label] == label {
+				r.buf.open(r.off(n.Pos()), rel+"; "+r.lineDir(n.Pos()))
+				r.recordOne(n.Pos(), "Release")
+			}
+			return false
+		case *ast.ForStmt, *ast.RangeStmt:
+			// An unlabeled continue inside targets the inner loop.
+			ast.Inspect(n, func(m ast.Node) bool {
+				if m == n {
+					return true
+				}
+				return visit(m, false)
+			})
+			return false
+		}
+		return true
+	}
+	ast.Inspect(s.Body, func(n ast.Node) bool { return visit(n, true) })
+	r.buf.open(r.off(s.Body.Rbrace), "; "+rel+"; "+r.lineDir(s.Body.Rbrace))
+	r.recordOne(s.Body.Rbrace, "Release")
 }
 
 // untyped reports whether e is untyped in the source: go/types records
@@ -740,6 +788,10 @@ func (r *fileRewriter) rangeStmt(s *ast.RangeStmt, c *collector, h *hoist) {
 		if valueUsed {
 			c.deref(s.X, kRead, s.X.Pos())
 		}
+	case *types.Chan:
+		// The first receive; releaseEachIteration adds the others.
+		c.read(s.X)
+		c.release(s.Pos())
 	default:
 		c.read(s.X)
 	}

@@ -60,8 +60,8 @@ func readThenWrite(p *T) {
 func barriers(p, q *T, ch chan int, s []int, i int) {
 	p.x = 1 // want "Write p.x 8"
 	f()
-	_ = p.x // want "Read p.x 8"
-	<-ch
+	_ = p.x          // want "Read p.x 8"
+	<-ch             // want "Release"
 	_ = p.x          // want "Read p.x 8"
 	go f()           // want "Release"
 	_ = p.x          // want "Read p.x 8"

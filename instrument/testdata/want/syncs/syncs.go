@@ -61,8 +61,9 @@ func workers(n int, out chan<- int) {
 	go func() {      // want "Release"
 		defer close(done) // want "DeferRelease"
 	}()
-	wg.Wait()  // want "Release"
-	<-done     // done and out are captured but never written
+	wg.Wait() // acquires only: no barrier
+	// done and out are captured but never written.
+	<-done     // want "Release"
 	close(out) // want "Release"
 	wg.Done()  // want "Release"
 }
