@@ -156,10 +156,21 @@ func oneRelease(ks []check) []check {
 	var rel *check
 	out := ks[:0:0]
 	for i := range ks {
-		if !ks[i].release {
+		switch {
+		case !ks[i].release:
 			out = append(out, ks[i])
-		} else if rel == nil {
+		case rel == nil:
 			rel = &ks[i]
+		case rel.key != ks[i].key && rel.key != "Release()":
+			// Releases for different packages, or one for a
+			// package and an unconditional one: the
+			// unconditional Release does for all.
+			k := ks[i]
+			if k.key != "Release()" {
+				plain := rtName + ".Release()"
+				k.key, k.stmt, k.plain, k.boolean = "Release()", plain, plain, "func() bool { "+plain+"; return true }()"
+			}
+			rel = &k
 		}
 	}
 	if rel != nil {

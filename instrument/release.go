@@ -1,6 +1,7 @@
 package instrument
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -26,10 +27,18 @@ import (
 //   - an interface method (also through a type parameter);
 //   - a function value (variable, field, method value, call result).
 //
-// Not before builtins, conversions, function literals called where they
-// are written, or static functions and methods of other (non-standard)
-// packages: those are instrumented and release at their own barriers, or
-// are dependencies left uninstrumented on purpose (a documented limit).
+// A static function or method of another non-standard package gets
+// ReleaseUnless instead, which releases only when that package is not
+// instrumented (a dependency outside the instrumented set, a package the
+// rewriter left unchanged): whether it is depends on the build's
+// selection, which the rewriter of this package does not know and which
+// must not change its output (the build cache reuses it across
+// selections), so the runtime decides, from the packages registered at
+// initialization (RegisterPackage). Instrumented packages release at
+// their own barriers.
+//
+// Not before builtins, conversions or function literals called where they
+// are written.
 // sync/atomic and the lock, WaitGroup and Once methods are handled by
 // atomicCall and syncCall, which place their own barriers.
 //
@@ -74,7 +83,21 @@ func (r *fileRewriter) mayRunUninstrumented(e *ast.CallExpr) bool {
 	if fn.Pkg().Path() == "os" && fn.Name() == "Exit" {
 		return false // replaced by the runtime's Exit (maybeExit)
 	}
-	return isStd(fn.Pkg().Path()) && !nonSynchronizing(fn)
+	return !isStd(fn.Pkg().Path()) || !nonSynchronizing(fn)
+}
+
+// otherPackage returns the import path of the non-standard package
+// outside the one being rewritten that declares the function the call e
+// names statically, or "".
+func (r *fileRewriter) otherPackage(e *ast.CallExpr) string {
+	fn := calledFunc(r.info, e.Fun)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg() == r.pkg || isStd(fn.Pkg().Path()) {
+		return ""
+	}
+	if recv := fn.Type().(*types.Signature).Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		return ""
+	}
+	return fn.Pkg().Path()
 }
 
 // nonSyncPackages are standard-library packages none of whose
@@ -156,7 +179,28 @@ func (r *fileRewriter) firstRelease(ns ...ast.Node) token.Pos {
 
 // releaseCall adds the Release barrier of the call e.
 func (c *collector) releaseCall(e *ast.CallExpr) {
-	c.release(e.Pos())
+	path := c.r.otherPackage(e)
+	if path == "" {
+		c.release(e.Pos())
+		return
+	}
+	h := c.r.hookCall("ReleaseUnless", c.r.packageRefVar(path))
+	c.checks = append(c.checks, check{key: "ReleaseUnless(" + path + ")", stmt: h.plain, plain: h.plain, boolean: h.boolean, pos: e.Pos(), desc: "Release", release: true, ctx: c.cur})
+}
+
+// packageRefVar returns the package variable holding the runtime's
+// reference to the package at path.
+func (r *fileRewriter) packageRefVar(path string) string {
+	if r.pkgRefVars == nil {
+		r.pkgRefVars = map[string]string{}
+	}
+	if v, ok := r.pkgRefVars[path]; ok {
+		return v
+	}
+	v := fmt.Sprintf("__gocsan_pkg_%d", len(r.pkgRefVars))
+	r.pkgRefVars[path] = v
+	r.pkgRefOrder = append(r.pkgRefOrder, path)
+	return v
 }
 
 // takeRelease removes the collector's Releases, returning the first, if

@@ -37,6 +37,10 @@ type pkgRewriter struct {
 	numSites   int               // per-site sampling states used so far
 	classVars  map[string]string // lock class name -> package variable
 	classOrder []string
+	// pkgRefVars: import path of another package -> package variable
+	// holding its runtime reference (ReleaseUnless)
+	pkgRefVars  map[string]string
+	pkgRefOrder []string
 }
 
 // A site is one inserted check, recorded for the tests.
@@ -859,12 +863,15 @@ func (r *fileRewriter) declarePackageState() {
 	// of both stacks is code it saw (runtime/hb_report.go): the
 	// registration names the package as stacks do (p, p_test, main)
 	// through a function literal of its own.
-	decls := []string{"var _ = " + rtName + ".RegisterPackage(func() {})"}
+	decls := []string{"var _ = " + rtName + ".RegisterPackage(func() {}, " + strconv.Quote(r.pkg.Path()) + ")"}
 	if r.numSites > 0 {
 		decls = append(decls, "var "+r.sitesName()+" ["+strconv.Itoa(r.numSites)+"]"+rtName+".Site")
 	}
 	for _, class := range r.classOrder {
 		decls = append(decls, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
+	}
+	for _, path := range r.pkgRefOrder {
+		decls = append(decls, "var "+r.pkgRefVars[path]+" = "+rtName+".PackageRef("+strconv.Quote(path)+")")
 	}
 	r.buf.open(r.off(r.importsEnd()), "; "+strings.Join(decls, "; "))
 }

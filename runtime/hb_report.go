@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/gocsan/gocsan/runtime/record"
@@ -35,12 +36,14 @@ var instrumented struct {
 }
 
 // RegisterPackage is called by every instrumented package at
-// initialization, with a function literal of the package: its name gives
-// the package as it appears in stacks (main, p_test, the import path).
-func RegisterPackage(probe func()) bool {
+// initialization, with a function literal of the package (its name gives
+// the package as it appears in stacks: main, p_test, the import path) and
+// its import path (for ReleaseUnless).
+func RegisterPackage(probe func(), path string) bool {
 	if probe == nil {
 		return false
 	}
+	PackageRef(path).instrumented.Store(true)
 	// A func value points to its closure, whose first word is the code.
 	pc := **(**uintptr)(unsafe.Pointer(&probe))
 	name := ""
@@ -66,6 +69,45 @@ func funcPackage(fn string) string {
 		fn = fn[:i]
 	}
 	return packageOf(fn)
+}
+
+// A Package is the runtime's reference to a package that instrumented
+// code calls: whether it is instrumented is known once the program's
+// packages are initialized (each dependency before its importers).
+type Package struct {
+	// instrumented is stored by the package's RegisterPackage, during
+	// initialization, before any importer's code runs; loaded by
+	// ReleaseUnless.
+	instrumented atomic.Bool
+}
+
+var packageRefs struct {
+	mutex
+	m map[string]*Package
+}
+
+// PackageRef returns the reference to the package at the import path.
+func PackageRef(path string) *Package {
+	packageRefs.Lock()
+	defer packageRefs.Unlock()
+	if packageRefs.m == nil {
+		packageRefs.m = map[string]*Package{}
+	}
+	p := packageRefs.m[path]
+	if p == nil {
+		p = &Package{}
+		packageRefs.m[path] = p
+	}
+	return p
+}
+
+// ReleaseUnless is Release before a call of another non-standard
+// package, which is a barrier only if that package is not instrumented:
+// its synchronization is then invisible, as the standard library's is.
+func ReleaseUnless(p *Package) {
+	if !p.instrumented.Load() {
+		Release()
+	}
 }
 
 func isInstrumented(fn string) bool {

@@ -22,7 +22,7 @@ import (
 	"github.com/gocsan/gocsan/runtime/record"
 )
 
-var _ = rt.RegisterPackage(func() {})
+var _ = rt.RegisterPackage(func() {}, "github.com/gocsan/gocsan/runtime_test")
 
 var hbVar, hbOther int64
 

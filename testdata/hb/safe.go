@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"example.com/hbdep"
 )
 
 // The race-free twins: each writes shared data in one goroutine and
@@ -362,4 +364,18 @@ func SafeTCP() (int, error) {
 		return 0, err
 	}
 	return b.w, nil
+}
+
+// SafeDependency: a queue of a dependency gocsan does not instrument
+// orders the data put through it.
+func SafeDependency() int {
+	b := &box{}
+	q := hbdep.New()
+	go func() {
+		b.v = 1
+		q.Put(b)
+	}()
+	time.Sleep(gap)
+	r := q.Get().(*box)
+	return r.v + b.w
 }

@@ -31,6 +31,7 @@ func TestSafeFinalizer(t *testing.T)               { sink = SafeFinalizer() }
 func TestSafeContext(t *testing.T)                 { sink = SafeContext() }
 func TestSafeIOPipe(t *testing.T)                  { sink = SafeIOPipe() }
 func TestSafeNetPipe(t *testing.T)                 { sink = SafeNetPipe() }
+func TestSafeDependency(t *testing.T)              { sink = SafeDependency() }
 
 func TestSafeTCP(t *testing.T) {
 	v, err := SafeTCP()

@@ -1,0 +1,3 @@
+module example.com/hbdep
+
+go 1.22
