@@ -111,7 +111,14 @@ func foundWatchpoint(addr, size uintptr, typ accessType, slot int, encoded uint6
 		return true
 	}
 	if owner := owners[slot].Load(); owner != 0 && owner == goid() {
-		return true // the owner of a scoped assertion or reordered access
+		// The owner of a scoped assertion or reordered access: no
+		// race with itself, but the happens-before detector must
+		// still see the access (a write after a read of the same
+		// variable, in flight, is the first access of many races).
+		if hbOn.Load() {
+			hbAccess(addr, size, typ)
+		}
+		return true
 	}
 	if disabledForCurrent() {
 		return true

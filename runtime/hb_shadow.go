@@ -30,6 +30,10 @@ type hbRec struct {
 	write bool
 	gc    uint32 // gcCycles() when recorded (hb_memory.go)
 	info  *hbGInfo
+	// obj is the weak handle of the heap object accessed (nil outside
+	// the heap): while it is set, the record is about the object at
+	// addr, whatever gc says (hb_memory.go).
+	obj *atomic.Uintptr
 }
 
 type hbCell struct {
@@ -101,6 +105,10 @@ func hbAccess(addr, size uintptr, typ accessType) {
 	if st.slot >= 0 {
 		stack, truncated = w.depot.capture(2)
 	}
+	var obj *atomic.Uintptr
+	if st.slot >= 0 && stack != 0 && !truncated {
+		obj = heapHandle(addr) // before the cell's lock: it may allocate
+	}
 	key := addr&^7 + 1
 	c := w.shadow.cell(addr &^ 7)
 	var cands [1 + hbReads]hbRec
@@ -108,8 +116,13 @@ func hbAccess(addr, size uintptr, typ accessType) {
 	c.mu.Lock()
 	if c.key == key {
 		conflict := func(x *hbRec) {
-			if x.info == nil || x.info.goid == st.goid || x.gc != gc || !overlaps(x.addr, x.size, addr, sz) {
+			if x.info == nil || x.info.goid == st.goid || !overlaps(x.addr, x.size, addr, sz) {
 				return
+			}
+			// Pairs with the sweeper's clearing of the handle, which
+			// comes before the object's memory is reused.
+			if x.gc != gc && (x.obj == nil || x.obj.Load() == 0) {
+				return // the memory may have been freed and reused
 			}
 			if !w.ordered(st, x) {
 				cands[nc] = *x
@@ -129,7 +142,7 @@ func hbAccess(addr, size uintptr, typ accessType) {
 		if st.published {
 			w.tick(st)
 		}
-		rec := hbRec{addr: addr, size: sz, slot: int32(st.slot), epoch: st.epoch, stack: stack, write: write, gc: gc, info: st.info}
+		rec := hbRec{addr: addr, size: sz, slot: int32(st.slot), epoch: st.epoch, stack: stack, write: write, gc: gc, info: st.info, obj: obj}
 		if write {
 			c.w = rec
 			c.r = [hbReads]hbRec{}

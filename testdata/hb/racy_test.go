@@ -24,7 +24,7 @@ func TestRacySubtests(t *testing.T) {
 		t.Run("a", func(t *testing.T) {
 			t.Parallel()
 			last = "a" // race:Subtests
-			time.Sleep(gap)
+			time.Sleep(5 * gap)
 		})
 		t.Run("b", func(t *testing.T) {
 			t.Parallel()
