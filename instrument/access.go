@@ -189,11 +189,25 @@ func (c *collector) read(e ast.Expr) {
 		}
 		if e.Op == token.ARROW {
 			defer c.event(e)()
-			c.read(e.X)
 			// A receive releases: it happens before the send it
 			// completes (an unbuffered channel's) or before the
-			// send that refills its buffer slot.
-			c.release(e.Pos())
+			// send that refills its buffer slot. It also acquires
+			// the channel's close clock (runtime/hb_chan.go): the
+			// operand becomes recv(X), which calls ChanRecv right
+			// before the receive.
+			if c.r.lang < 18 {
+				c.read(e.X)
+				c.release(e.Pos())
+				c.r.unexactChans = true
+				return
+			}
+			seq := c.r.buf.reserve()
+			c.read(e.X)
+			r := c.r
+			r.usedRT, r.needRecv = true, true
+			r.buf.openSeq(seq, r.off(e.X.Pos()), r.recvName()+"("+r.lineDir(e.X.Pos()))
+			r.buf.closeSeq(seq, r.off(e.X.End()), ")"+r.lineDir(e.X.End()))
+			r.recordOne(e.Pos(), "ChanRecv")
 			return
 		}
 		c.read(e.X)

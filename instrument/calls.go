@@ -47,11 +47,22 @@ func (c *collector) call(e *ast.CallExpr) {
 		}
 	}
 	c.read(e.Fun)
-	for _, a := range e.Args {
+	escape := make([]int, len(e.Args)) // reserved edit orders of channel arguments
+	for i, a := range e.Args {
+		if c.r.isChan(a) {
+			escape[i] = c.r.buf.reserve()
+		}
 		c.read(a)
 	}
 	if !c.r.mayRunUninstrumented(e) {
 		return
+	}
+	for i, a := range e.Args {
+		if escape[i] != 0 && !e.Ellipsis.IsValid() {
+			// The channel reaches code that may be uninstrumented
+			// (runtime/hb_chan.go).
+			c.r.escapeChan(a, escape[i])
+		}
 	}
 	switch {
 	case !top:

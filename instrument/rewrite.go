@@ -41,6 +41,9 @@ type pkgRewriter struct {
 	// holding its runtime reference (ReleaseUnless)
 	pkgRefVars  map[string]string
 	pkgRefOrder []string
+	// unexactChans: a receive of the package could not be hooked
+	// (runtime/hb_chan.go)
+	unexactChans bool
 }
 
 // A site is one inserted check, recorded for the tests.
@@ -66,6 +69,7 @@ type fileRewriter struct {
 	suffix string // makes per-file helper names unique in the package
 
 	usedRT, usedUnsafe, needMH, needMHB, needID, needFirst, needMin, needClose bool
+	needRecv, needEsc, needChv                                                 bool
 	needPtrH, needElemH, needIndexH                                            bool
 	exitKeep                                                                   string // "os.Exit" when calls were replaced
 
@@ -132,6 +136,9 @@ func (r *fileRewriter) idName() string    { return "__gocsan_id_" + r.suffix }
 func (r *fileRewriter) firstName() string { return "__gocsan_first_" + r.suffix }
 func (r *fileRewriter) minName() string   { return "__gocsan_min_" + r.suffix }
 func (r *fileRewriter) closeName() string { return "__gocsan_close_" + r.suffix }
+func (r *fileRewriter) recvName() string  { return "__gocsan_recv_" + r.suffix }
+func (r *fileRewriter) escName() string   { return "__gocsan_esc_" + r.suffix }
+func (r *fileRewriter) chvName() string   { return "__gocsan_chv_" + r.suffix }
 
 // sitesName is the package-wide array of per-site sampling states.
 func (r *fileRewriter) sitesName() string { return "__gocsan_sites" }
@@ -503,7 +510,17 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		}
 	case *ast.ReturnStmt:
 		for _, e := range s.Results {
+			seq := 0
+			if r.isChan(e) {
+				seq = r.buf.reserve()
+			}
 			c.read(e)
+			if seq != 0 {
+				// A channel returned may reach uninstrumented
+				// code (a Done method a standard-library
+				// context calls).
+				r.escapeChan(e, seq)
+			}
 		}
 	case *ast.GoStmt:
 		c.deferred = true
@@ -618,8 +635,10 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 			}
 		}
 		r.emitStmt(p, c)
-		for _, cl := range s.Body.List {
+		tmp := r.chanTemp(p, len(s.Body.List))
+		for k, cl := range s.Body.List {
 			cc := cl.(*ast.CommClause)
+			r.acquireCase(cc, tmp, k)
 			if a, ok := cc.Comm.(*ast.AssignStmt); ok && a.Tok == token.ASSIGN {
 				// The received values are assigned when the case
 				// is chosen, before its body.
@@ -683,10 +702,167 @@ func (r *fileRewriter) stmtAt(s ast.Stmt, p token.Pos) {
 		r.block(s.Body)
 		if _, ok := coreType(r.info.TypeOf(s.X)).(*types.Chan); ok {
 			r.releaseEachIteration(s)
+			r.acquireEachIteration(s, p)
 		}
 		return
 	}
 	r.emitStmt(p, c)
+}
+
+// acquireCase makes a receiving select case acquire its channel's close
+// clock at the start of its body (runtime/hb_chan.go). The channel
+// operand is evaluated again there: it must have no side effects and
+// not depend on what the case assigns; otherwise closes of every channel
+// publish (UnexactChannels).
+func (r *fileRewriter) acquireCase(cc *ast.CommClause, tmp *chanTemp, k int) {
+	var x ast.Expr
+	var lhs []ast.Expr
+	switch comm := cc.Comm.(type) {
+	case *ast.ExprStmt:
+		if u, ok := unparen(comm.X).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			x = u.X
+		}
+	case *ast.AssignStmt:
+		if u, ok := unparen(comm.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			x, lhs = u.X, comm.Lhs
+		}
+	}
+	if x == nil {
+		return // a send or default
+	}
+	text, ok := r.exprText(x)
+	// The case's targets must not be named in the operand: a new
+	// variable would shadow it in the body, an assigned one change it.
+	names := map[string]bool{}
+	for _, l := range lhs {
+		ast.Inspect(l, func(n ast.Node) bool {
+			if id, isID := n.(*ast.Ident); isID {
+				names[id.Name] = true
+			}
+			return true
+		})
+	}
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, isID := n.(*ast.Ident); isID && names[id.Name] {
+			ok = false
+		}
+		return ok
+	})
+	ok = ok && r.pure(x)
+	if !ok || strings.Contains(text, "\n") {
+		text, ok = tmp.hold(x, k)
+		if !ok {
+			r.unexactChans = true
+			return
+		}
+	}
+	r.usedRT = true
+	r.buf.open(r.off(cc.Colon+1), " "+rtName+".ChanAcquire("+text+"); "+r.lineDir(cc.Colon+1))
+	r.recordOne(cc.Colon, "ChanAcquire")
+}
+
+// A chanTemp holds the channels of a select's or range loop's receives
+// whose operands cannot be evaluated again: the operand x becomes
+// chv(&tmp[k], x), which stores the channel as it is evaluated, and the
+// acquire reads tmp[k]. The array is declared before the statement,
+// named by its offset.
+type chanTemp struct {
+	r        *fileRewriter
+	pos      token.Pos
+	n        int
+	declared bool
+}
+
+func (r *fileRewriter) chanTemp(pos token.Pos, n int) *chanTemp {
+	return &chanTemp{r: r, pos: pos, n: n}
+}
+
+func (t *chanTemp) name() string { return "__gocsan_ch_" + strconv.Itoa(t.r.off(t.pos)) }
+
+// hold wraps x to store its channel in element k and returns the text
+// naming the element.
+func (t *chanTemp) hold(x ast.Expr, k int) (string, bool) {
+	r := t.r
+	if r.lang < 18 {
+		return "", false
+	}
+	if !t.declared {
+		t.declared = true
+		r.buf.open(r.off(t.pos), "var "+t.name()+" ["+strconv.Itoa(t.n)+"]any; "+r.lineDir(t.pos))
+	}
+	r.usedRT, r.needChv = true, true
+	elem := t.name() + "[" + strconv.Itoa(k) + "]"
+	r.buf.open(r.off(x.Pos()), r.chvName()+"(&"+elem+", "+r.lineDir(x.Pos()))
+	r.buf.close(r.off(x.End()), ")"+r.lineDir(x.End()))
+	return elem, true
+}
+
+// acquireEachIteration makes a range loop over a channel acquire the
+// channel's close clock after each receive (runtime/hb_chan.go): at the
+// start of the body and after the loop. The range expression is
+// evaluated again there, so it must be a variable the loop does not
+// assign; otherwise closes of every channel publish (UnexactChannels).
+func (r *fileRewriter) acquireEachIteration(s *ast.RangeStmt, p token.Pos) {
+	var text string
+	id, ok := unparen(s.X).(*ast.Ident)
+	if ok && r.info.Uses[id] != nil && !r.assignedIn(r.info.Uses[id], s.Body) {
+		text = id.Name
+	} else if text, ok = r.chanTemp(p, 1).hold(s.X, 0); !ok {
+		r.unexactChans = true
+		return
+	}
+	acq := rtName + ".ChanAcquire(" + text + ")"
+	r.usedRT = true
+	r.buf.open(r.off(s.Body.Lbrace+1), " "+acq+"; "+r.lineDir(s.Body.Lbrace+1))
+	r.buf.open(r.off(s.End()), "; "+acq+r.lineDir(s.End()))
+	r.recordOne(s.Body.Lbrace, "ChanAcquire")
+}
+
+// assignedIn reports whether obj is assigned (or its address taken) in n.
+func (r *fileRewriter) assignedIn(obj types.Object, n ast.Node) bool {
+	found := false
+	is := func(e ast.Expr) bool {
+		id, ok := unparen(e).(*ast.Ident)
+		return ok && (r.info.Uses[id] == obj || r.info.Defs[id] == obj)
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				found = found || is(l)
+			}
+		case *ast.RangeStmt:
+			found = found || n.Key != nil && is(n.Key) || n.Value != nil && is(n.Value)
+		case *ast.UnaryExpr:
+			found = found || n.Op == token.AND && is(n.X)
+		}
+		return !found
+	})
+	return found
+}
+
+// isChan reports whether e is a channel value (not nil).
+func (r *fileRewriter) isChan(e ast.Expr) bool {
+	tv, ok := r.info.Types[e]
+	if !ok || tv.IsNil() || tv.IsType() {
+		return false
+	}
+	_, ok = coreType(tv.Type).(*types.Chan)
+	return ok
+}
+
+// escapeChan wraps e, a channel, so that the channel is marked as
+// escaped when e is evaluated (runtime/hb_chan.go); seq is the edit
+// order reserved before e's operands were visited.
+func (r *fileRewriter) escapeChan(e ast.Expr, seq int) {
+	if r.lang < 18 {
+		r.unexactChans = true
+		return
+	}
+	r.usedRT, r.needEsc = true, true
+	r.buf.openSeq(seq, r.off(e.Pos()), r.escName()+"("+r.lineDir(e.Pos()))
+	r.buf.closeSeq(seq, r.off(e.End()), ")"+r.lineDir(e.End()))
+	r.recordOne(e.Pos(), "ChanEscape")
 }
 
 // releaseEachIteration makes a range loop over a channel release before
@@ -870,6 +1046,9 @@ func (r *fileRewriter) declarePackageState() {
 	for _, class := range r.classOrder {
 		decls = append(decls, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
 	}
+	if r.unexactChans {
+		decls = append(decls, "var _ = "+rtName+".UnexactChannels()")
+	}
 	for _, path := range r.pkgRefOrder {
 		decls = append(decls, "var "+r.pkgRefVars[path]+" = "+rtName+".PackageRef("+strconv.Quote(path)+")")
 	}
@@ -907,7 +1086,16 @@ func (r *fileRewriter) output() []byte {
 		tail = append(tail, "func "+r.firstName()+"[T any](_ bool, v T) T { return v }")
 	}
 	if r.needClose {
-		tail = append(tail, "func "+r.closeName()+"[C ~chan E | ~chan<- E, E any](c C) { "+rtName+".Release(); close(c) }")
+		tail = append(tail, "func "+r.closeName()+"[C ~chan E | ~chan<- E, E any](c C) { "+rtName+".ChanClose(c); close(c) }")
+	}
+	if r.needRecv {
+		tail = append(tail, "func "+r.recvName()+"[C any](c C) C { "+rtName+".ChanRecv(c); return c }")
+	}
+	if r.needChv {
+		tail = append(tail, "func "+r.chvName()+"[C any](p *any, c C) C { *p = c; return c }")
+	}
+	if r.needEsc {
+		tail = append(tail, "func "+r.escName()+"[C any](c C) C { "+rtName+".ChanEscape(c); return c }")
 	}
 	if r.needMin {
 		tail = append(tail, "func "+r.minName()+"(a, b int) int { if a < b { return a }; return b }")

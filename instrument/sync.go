@@ -232,7 +232,16 @@ func (r *fileRewriter) lockClassVar(class string) string {
 func (c *collector) closeCall(e *ast.CallExpr) {
 	r := c.r
 	if !c.deferred {
-		c.releaseCall(e)
+		if r.lang < 18 {
+			c.releaseCall(e)
+			return
+		}
+		// close(ch) becomes close_(ch): ChanClose right before
+		// the close (runtime/hb_chan.go).
+		r.usedRT = true
+		r.needClose = true
+		r.buf.replace(r.off(e.Fun.Pos()), r.off(e.Fun.End()), r.closeName()+r.lineDir(e.Fun.End()))
+		r.recordOne(e.Pos(), "ChanClose")
 		return
 	}
 	if !c.isDefer || r.lang < 18 {

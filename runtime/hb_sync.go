@@ -46,10 +46,13 @@ type hbSyncShard struct {
 	_  [40]byte
 }
 
-// hbSync is the clock of one lock.
+// hbSync is the clock of one lock or channel.
 type hbSync struct {
 	mu    mutex
 	clock vclock
+	// escaped: the channel was passed to code that may be
+	// uninstrumented (hb_chan.go); under mu.
+	escaped bool
 }
 
 func (w *hbWorld) syncShard(addr uintptr) *hbSyncShard {

@@ -71,7 +71,7 @@ type hbG struct {
 	clock     vclock
 	// pending holds sync objects to acquire at the goroutine's next
 	// event (see hbPending in hb_sync.go). Read by validation scans.
-	pending [2]atomic.Uintptr
+	pending [3]atomic.Uintptr // the lock's two clocks (hb_sync.go), a channel's (hb_chan.go)
 	info    *hbGInfo
 }
 
@@ -180,7 +180,7 @@ func hbCur() (*hbWorld, *hbG) {
 			return nil, nil
 		}
 	}
-	if st.pending[0].Load() != 0 {
+	if st.pending[0].Load() != 0 || st.pending[2].Load() != 0 {
 		w.resolvePending(st)
 	}
 	return w, st

@@ -3,8 +3,8 @@
 // see, and race-free twins ordered by each edge of the Go memory model
 // that the detector must respect.
 //
-// Each racy function marks its two accesses with "// race:Name"
-// comments; TestRacyName must fail under gocsan with a report naming
+// Each racy function marks its two accesses with a "race:" comment
+// naming it; its TestRacy test must fail under gocsan with a report naming
 // exactly those lines. Every TestSafe* test must pass, with no report.
 //
 // The waits are sleeps because that is what the races in real test

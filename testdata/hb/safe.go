@@ -379,3 +379,93 @@ func SafeDependency() int {
 	r := q.Get().(*box)
 	return r.v + b.w
 }
+
+// SafeCloseSelect: a close seen by a select case orders what the closer
+// wrote.
+func SafeCloseSelect() int {
+	b := &box{}
+	done := make(chan struct{})
+	other := make(chan int)
+	go func() {
+		b.v = 1
+		close(done)
+	}()
+	time.Sleep(gap)
+	select {
+	case <-done:
+	case <-other:
+	}
+	return b.v
+}
+
+// SafeCloseRange: the close that ends a range loop orders what the
+// closer wrote after its last send.
+func SafeCloseRange() int {
+	b := &box{}
+	c := make(chan int)
+	go func() {
+		c <- 1
+		b.v = 1
+		close(c)
+	}()
+	n := 0
+	for v := range c {
+		n += v
+	}
+	return n + b.v
+}
+
+// SafeCloseThroughDependency: the closed channel is received by a
+// dependency gocsan does not instrument, which passes the news on
+// through its queue.
+func SafeCloseThroughDependency() int {
+	b := &box{}
+	done := make(chan struct{})
+	q := hbdep.New()
+	go hbdep.Forward(done, q, 1)
+	go func() {
+		b.v = 1
+		close(done)
+		// Alive, publishing nothing, until the read: what it
+		// knows is neither published nor the dead's.
+		time.Sleep(5 * gap)
+	}()
+	q.Get()
+	return b.v
+}
+
+// doneCtx is a context whose Done channel user code closes; the
+// standard library receives from it.
+type doneCtx struct {
+	context.Context
+	done chan struct{}
+}
+
+func (c doneCtx) Done() <-chan struct{} { return c.done }
+
+func (c doneCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// SafeCustomContext: closing a custom context's Done channel cancels
+// a child context the standard library derived from it.
+func SafeCustomContext() int {
+	b := &box{}
+	parent := doneCtx{Context: context.Background(), done: make(chan struct{})}
+	child, cancel := context.WithCancel(parent)
+	defer cancel()
+	go func() {
+		b.v = 1
+		close(parent.done)
+		// Alive, publishing nothing, until the read: what it
+		// knows is neither published nor the dead's.
+		time.Sleep(5 * gap)
+	}()
+	<-child.Done()
+	return b.v
+}

@@ -31,6 +31,10 @@ func TestSafeFinalizer(t *testing.T)               { sink = SafeFinalizer() }
 func TestSafeContext(t *testing.T)                 { sink = SafeContext() }
 func TestSafeIOPipe(t *testing.T)                  { sink = SafeIOPipe() }
 func TestSafeNetPipe(t *testing.T)                 { sink = SafeNetPipe() }
+func TestSafeCloseSelect(t *testing.T)             { sink = SafeCloseSelect() }
+func TestSafeCloseRange(t *testing.T)              { sink = SafeCloseRange() }
+func TestSafeCloseThroughDependency(t *testing.T)  { sink = SafeCloseThroughDependency() }
+func TestSafeCustomContext(t *testing.T)           { sink = SafeCustomContext() }
 func TestSafeDependency(t *testing.T)              { sink = SafeDependency() }
 
 func TestSafeTCP(t *testing.T) {

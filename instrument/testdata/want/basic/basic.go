@@ -135,7 +135,7 @@ func goAndDefer(p *T, ch chan int) {
 	go use(p.x)    // want "Read p.x 8" "Release"
 	defer use(p.y) // want "Read p.y 8"
 	ch <- p.x      // want "Read p.x 8" "Release"
-	p.x = <-ch     // want "Release" "Write p.x 8"
+	p.x = <-ch     // want "ChanRecv" "Write p.x 8"
 }
 
 func use(int) {}

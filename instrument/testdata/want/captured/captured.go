@@ -47,7 +47,7 @@ func typeSwitch(v any) {
 
 func selectRecv(ch chan int) {
 	select {
-	case v := <-ch: // want "Release"
+	case v := <-ch: // want "ChanAcquire" "Release"
 		run(func() { use(v) })
 	}
 }
@@ -160,7 +160,7 @@ func rangeAssigned(s []int) {
 func selectAssigned(ch chan int) {
 	var v int
 	select {
-	case v = <-ch: // want "Release" "Write v 8"
+	case v = <-ch: // want "ChanAcquire" "Release" "Write v 8"
 		run(func() {
 			use(v) // want "Read v 8"
 		})

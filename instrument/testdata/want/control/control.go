@@ -97,7 +97,7 @@ func switches(p *T, v any) int {
 func selects(p *T, a, b chan int) {
 	select {
 	case a <- p.x: // want "Read p.x 8" "Release"
-	case p.y = <-b: // want "Write p.y 8"
+	case p.y = <-b: // want "ChanAcquire" "Write p.y 8"
 		g = 1 // want "Write g 8"
 	}
 }

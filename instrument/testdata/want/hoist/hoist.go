@@ -211,7 +211,7 @@ func sliceAddressTaken(s []int) {
 
 func channel(s []int, ch chan int) {
 	for i := range s {
-		s[i] = <-ch // want "Release" "Write s[i] 8"
+		s[i] = <-ch // want "ChanRecv" "Write s[i] 8"
 	}
 }
 

@@ -16,13 +16,13 @@ func two() (int, int) { return 1, 2 }
 func one() int        { return 1 }
 
 func receives(n *node, ch chan int) {
-	a, b := <-ch, n.val // want "Read n.val 8" "Release"
+	a, b := <-ch, n.val // want "ChanRecv" "Read n.val 8"
 	_, _ = a, b
-	c := <-n.ch + n.val // want "Read n.ch 8" "Read n.val 8" "Release"
+	c := <-n.ch + n.val // want "ChanRecv" "Read n.ch 8" "Read n.val 8"
 	_ = c
-	if v, w := <-ch, n.val; v != w { // want "Read n.val 8" "Release"
+	if v, w := <-ch, n.val; v != w { // want "ChanRecv" "Read n.val 8"
 	}
-	n.val = <-ch // want "Release" "Write n.val 8"
+	n.val = <-ch // want "ChanRecv" "Write n.val 8"
 }
 
 func calls(n *node) int {
@@ -40,7 +40,7 @@ func logical(n *node, b bool) bool {
 
 func multi(n *node, ch chan int) {
 	var ok bool
-	n.val, ok = <-ch // want "Release" "Write n.val 8"
+	n.val, ok = <-ch // want "ChanRecv" "Write n.val 8"
 	// Two targets the assignment could move: not instrumented.
 	n.val, n.next.val = two()     // want "warning" "warning"
 	n.next, ok = n.next.next, !ok // want "Read n.next 8" "Read n.next.next 8" "Write n.next 8"

@@ -61,7 +61,7 @@ func barriers(p, q *T, ch chan int, s []int, i int) {
 	p.x = 1 // want "Write p.x 8"
 	f()
 	_ = p.x          // want "Read p.x 8"
-	<-ch             // want "Release"
+	<-ch             // want "ChanRecv"
 	_ = p.x          // want "Read p.x 8"
 	go f()           // want "Release"
 	_ = p.x          // want "Read p.x 8"

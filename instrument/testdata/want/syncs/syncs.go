@@ -63,7 +63,7 @@ func workers(n int, out chan<- int) {
 	}()
 	wg.Wait() // acquires only: no barrier
 	// done and out are captured but never written.
-	<-done     // want "Release"
-	close(out) // want "Release"
+	<-done     // want "ChanRecv"
+	close(out) // want "ChanClose"
 	wg.Done()  // want "Release"
 }
