@@ -73,7 +73,8 @@ func TestHBCases(t *testing.T) {
 	}()
 	for _, profile := range hbProfiles {
 		jsonPath := filepath.Join(t.TempDir(), "reports.jsonl")
-		env := []string{"GOCSAN=hb=1 skip=1 report_once_in=0 json_path=" + jsonPath}
+		// HB_GAP: see testdata/hb/doc.go.
+		env := []string{"HB_GAP=20ms", "GOCSAN=hb=1 skip=1 report_once_in=0 json_path=" + jsonPath}
 		out, code := gocsan(t, dir, env, "test", "-profile="+profile, "-count=3", "-cpu=1,2", "-run=^TestRacy", "-v", ".")
 		if code != 1 {
 			t.Errorf("%s: exit code %d, want 1", profile, code)

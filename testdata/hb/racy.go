@@ -14,13 +14,17 @@ type counter struct {
 // then reads without it.
 func LockSleepRead() int {
 	c := &counter{}
+	done := make(chan bool)
 	go func() {
 		c.mu.Lock()
 		c.n++ // race:LockSleepRead
 		c.mu.Unlock()
+		close(done)
 	}()
 	time.Sleep(gap)
-	return c.n // race:LockSleepRead
+	n := c.n // race:LockSleepRead
+	<-done
+	return n
 }
 
 // run calls f on a goroutine of its own, as a callback API would.
@@ -29,11 +33,15 @@ func run(f func()) { go f() }
 // FlagAfterSleep: a callback sets a flag that is checked after a wait.
 func FlagAfterSleep() bool {
 	var called bool
+	done := make(chan bool)
 	run(func() {
 		called = true // race:FlagAfterSleep
+		close(done)
 	})
 	time.Sleep(gap)
-	return called // race:FlagAfterSleep
+	r := called // race:FlagAfterSleep
+	<-done
+	return r
 }
 
 type config struct{ name string }
@@ -61,9 +69,15 @@ func (l *lazy) get() *config {
 // the unlocked fast path.
 func DoubleChecked() string {
 	l := &lazy{}
-	go l.get()
+	done := make(chan bool)
+	go func() {
+		l.get()
+		close(done)
+	}()
 	time.Sleep(gap)
-	return l.get().name
+	name := l.get().name
+	<-done
+	return name
 }
 
 type server struct {

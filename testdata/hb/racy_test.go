@@ -23,8 +23,8 @@ func TestRacySubtests(t *testing.T) {
 	t.Run("group", func(t *testing.T) {
 		t.Run("a", func(t *testing.T) {
 			t.Parallel()
-			last = "a" // race:Subtests
-			time.Sleep(5 * gap)
+			last = "a"           // race:Subtests
+			time.Sleep(25 * gap) // still in the subtest when b reads
 		})
 		t.Run("b", func(t *testing.T) {
 			t.Parallel()

@@ -152,16 +152,18 @@ func SafeRWMutex() int {
 	mu.RLock()
 	r := b.v
 	mu.RUnlock()
+	read := make(chan int, 1)
 	go func() {
 		mu.RLock()
-		r += b.w
+		w := b.w
 		mu.RUnlock()
+		read <- w
 	}()
 	time.Sleep(gap)
 	mu.Lock()
 	b.w = 2
 	mu.Unlock()
-	return r
+	return r + <-read
 }
 
 // SafeWaitGroup: Done happens before the Wait it unblocks.
