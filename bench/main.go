@@ -3,16 +3,17 @@
 //
 //	go run ./bench                 # local workloads, 5 runs each
 //	go run ./bench -external       # also benchmarks of published modules
-//	go run ./bench -detect=10      # also detection power on testdata/racy
+//	go run ./bench -detect=10      # also detection power on testdata/racy and testdata/hb
 //	go run ./bench -realworld      # instead: the real-world corpus (docs/realworld.md)
 //
 // Each workload's test binary is built once per configuration (plain,
 // gocsan -profile=default, gocsan -profile=ci, -race) and run -runs times;
 // the table shows each configuration's time per benchmark and max RSS as a
 // ratio to plain, with the spread over runs (benchstat style: ±% of the
-// median), and the geometric mean. Detection power runs the racy testdata
-// module's tests -detect times per configuration and counts, per test,
-// the runs in which it failed with a race.
+// median), and the geometric mean. Detection power runs the tests of the
+// testdata modules racy (races watchpoints see) and hb (races whose
+// accesses never overlap) -detect times per configuration and counts,
+// per test, the runs in which it failed with a race.
 package main
 
 import (
@@ -45,7 +46,7 @@ var (
 	benchtime = flag.String("benchtime", "1s", "-test.benchtime for each run")
 	cpus      = flag.String("cpu", "1,2", "-test.cpu list: GOMAXPROCS values for the benchmarks")
 	external  = flag.Bool("external", false, "also run benchmarks of published modules (bench/external, fetched through the module proxy)")
-	detect    = flag.Int("detect", 0, "runs of testdata/racy per configuration for detection power (0: skip)")
+	detect    = flag.Int("detect", 0, "runs of testdata/racy and testdata/hb per configuration for detection power (0: skip)")
 	only      = flag.String("bench", "", "-test.bench filter (default: all local benchmarks, a chosen few of each external module)")
 	pick      = flag.String("workloads", "", "comma-separated workload names to run (default: all selected)")
 	extraOpt  = flag.String("gocsan", "", "GOCSAN fields added after each profile's, to try settings")
@@ -389,37 +390,45 @@ func printTargets(rs []result, g geomeans) {
 	}
 }
 
-// detectPower runs testdata/racy's tests R times per configuration and
-// counts, per test, the runs in which it failed (a racy test failing is a
-// detection; a safe twin failing is a false report).
+// detectModules are the testdata modules whose racy tests and race-free
+// twins measure detection power: the watchpoint catalogue and the races
+// whose accesses never overlap (the happens-before detector's).
+var detectModules = []string{"racy", "hb"}
+
+// detectPower runs the tests of detectModules R times per configuration
+// and counts, per test, the runs in which it failed (a racy test failing
+// is a detection; a safe twin failing is a false report).
 func detectPower(root, gocsan, tmp string, r int) error {
-	dir := filepath.Join(root, "testdata", "racy")
 	counts := map[string]map[string]int{}
 	var tests []string
 	for _, c := range configs[1:] {
-		bin := filepath.Join(tmp, "racy-"+c.name+".test")
-		name, args := "go", []string{"test", "-c", "-o", bin, "."}
-		if c.gocsan != "" {
-			name, args = gocsan, append([]string{"test", "-profile=" + c.gocsan}, args[1:]...)
-		} else if c.race {
-			args = []string{"test", "-race", "-c", "-o", bin, "."}
-		}
-		if err := run(dir, nil, name, args...); err != nil {
-			return fmt.Errorf("building racy tests (%s): %v", c.name, err)
-		}
 		counts[c.name] = map[string]int{}
-		for i := 0; i < r; i++ {
-			cmd := exec.Command(bin, "-test.count=1", "-test.v")
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "GOCSAN="+c.options+" exitcode=0", "GORACE=atexit_sleep_ms=0")
-			out, _ := cmd.CombinedOutput()
-			for _, l := range strings.Split(string(out), "\n") {
-				if t, ok := strings.CutPrefix(strings.TrimSpace(l), "--- FAIL: "); ok {
-					t = strings.Fields(t)[0]
-					counts[c.name][t]++
-				}
-				if t, ok := strings.CutPrefix(strings.TrimSpace(l), "=== RUN   "); ok && !strings.Contains(t, "/") && i == 0 && c.name == "gocsan-default" {
-					tests = append(tests, t)
+	}
+	for _, mod := range detectModules {
+		dir := filepath.Join(root, "testdata", mod)
+		for _, c := range configs[1:] {
+			bin := filepath.Join(tmp, mod+"-"+c.name+".test")
+			name, args := "go", []string{"test", "-c", "-o", bin, "."}
+			if c.gocsan != "" {
+				name, args = gocsan, append([]string{"test", "-profile=" + c.gocsan}, args[1:]...)
+			} else if c.race {
+				args = []string{"test", "-race", "-c", "-o", bin, "."}
+			}
+			if err := run(dir, nil, name, args...); err != nil {
+				return fmt.Errorf("building %s tests (%s): %v", mod, c.name, err)
+			}
+			for i := 0; i < r; i++ {
+				cmd := exec.Command(bin, "-test.count=1", "-test.v")
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "GOCSAN="+c.options+" exitcode=0", "GORACE=atexit_sleep_ms=0")
+				out, _ := cmd.CombinedOutput()
+				for _, l := range strings.Split(string(out), "\n") {
+					if t, ok := strings.CutPrefix(strings.TrimSpace(l), "--- FAIL: "); ok {
+						counts[c.name][mod+"."+strings.Fields(t)[0]]++
+					}
+					if t, ok := strings.CutPrefix(strings.TrimSpace(l), "=== RUN   "); ok && !strings.Contains(t, "/") && i == 0 && c.name == "gocsan-default" {
+						tests = append(tests, mod+"."+t)
+					}
 				}
 			}
 		}
@@ -444,7 +453,7 @@ func detectPower(root, gocsan, tmp string, r int) error {
 	// reported.
 	missed, falseReports := 0, 0
 	for _, t := range tests {
-		if strings.HasPrefix(t, "TestSafe") {
+		if _, name, _ := strings.Cut(t, "."); strings.HasPrefix(name, "TestSafe") {
 			for _, c := range configs[1:] {
 				if counts[c.name][t] > 0 {
 					falseReports += counts[c.name][t]
