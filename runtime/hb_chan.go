@@ -121,7 +121,7 @@ func hbChanClose(addr uintptr) {
 	publish := chansInexact.Load() || so == nil
 	if so != nil {
 		so.mu.Lock()
-		so.clock.join(st.clock)
+		so.releaseFrom(st)
 		publish = publish || so.escaped
 		so.mu.Unlock()
 	}

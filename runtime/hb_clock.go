@@ -29,12 +29,14 @@ func (c vclock) raise(s int, e uint32) {
 
 // join makes c the entry-wise maximum of c and o (an acquire of o, or a
 // release into c). Only c's writer calls it.
-func (c vclock) join(o vclock) {
+func (c vclock) join(o vclock) (changed bool) {
 	for i := range o {
 		if v := o[i].Load(); v > c[i].Load() {
 			c[i].Store(v)
+			changed = true
 		}
 	}
+	return changed
 }
 
 // covers reports whether c knows epoch e of slot s.

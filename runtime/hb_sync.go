@@ -53,6 +53,16 @@ type hbSync struct {
 	// escaped: the channel was passed to code that may be
 	// uninstrumented (hb_chan.go); under mu.
 	escaped bool
+	// The common cases of a lock, without a pass over the clock
+	// (under mu): ver counts the releases into it; soloG is the
+	// goroutine whose release made the clock equal to its own (it
+	// knew all of it before), 0 if the last release was another
+	// kind, and soloGen that goroutine's acqGen then. While soloG
+	// stays, it knows the whole clock; if its acqGen has not moved
+	// either, the clock differs from its own only in its own slot.
+	ver     uint64
+	soloG   int64
+	soloGen uint64
 }
 
 func (w *hbWorld) syncShard(addr uintptr) *hbSyncShard {
@@ -79,13 +89,32 @@ func (w *hbWorld) syncObj(addr uintptr, create bool) *hbSync {
 
 // release joins st's clock into the lock at addr and starts a new epoch.
 func (w *hbWorld) release(st *hbG, addr uintptr) {
-	so := w.syncObj(addr, true)
-	if so != nil {
+	if so := w.syncObj(addr, true); so != nil {
 		so.mu.Lock()
-		so.clock.join(st.clock)
+		so.releaseFrom(st)
 		so.mu.Unlock()
 	}
 	w.tick(st)
+}
+
+// releaseFrom joins st's clock into so's, under so.mu.
+func (so *hbSync) releaseFrom(st *hbG) {
+	knowsAll := so.soloG == st.goid || st.acqSo == so && st.acqVer == so.ver
+	switch {
+	case so.soloG == st.goid && so.soloGen == st.acqGen && st.slot >= 0:
+		// Only st's own entry can have moved since its last release.
+		so.clock.raise(st.slot, st.epoch)
+	default:
+		so.clock.join(st.clock)
+	}
+	so.ver++
+	if knowsAll {
+		// The clock is st's now.
+		so.soloG, so.soloGen = st.goid, st.acqGen
+		st.acqSo, st.acqVer = so, so.ver
+	} else {
+		so.soloG = 0
+	}
 }
 
 // acquire joins the lock at addr into st's clock.
@@ -95,7 +124,13 @@ func (w *hbWorld) acquire(st *hbG, addr uintptr) {
 		return
 	}
 	so.mu.Lock()
-	st.clock.join(so.clock)
+	if so.soloG != st.goid && (st.acqSo != so || st.acqVer != so.ver) {
+		// Not known to st already (see hbSync).
+		if st.clock.join(so.clock) {
+			st.acqGen++
+		}
+		st.acqSo, st.acqVer = so, so.ver
+	}
 	so.mu.Unlock()
 }
 

@@ -72,6 +72,12 @@ type hbG struct {
 	// pending holds sync objects to acquire at the goroutine's next
 	// event (see hbPending in hb_sync.go). Read by validation scans.
 	pending [3]atomic.Uintptr // the lock's two clocks (hb_sync.go), a channel's (hb_chan.go)
+	// acqGen counts the acquires that taught st something; acqSo and
+	// acqVer are the sync object st last acquired or released and its
+	// version then, when st knew all of its clock (hbSync).
+	acqGen uint64
+	acqSo  *hbSync
+	acqVer uint64
 	info    *hbGInfo
 }
 
