@@ -78,7 +78,7 @@ type hbG struct {
 	acqGen uint64
 	acqSo  *hbSync
 	acqVer uint64
-	info    *hbGInfo
+	info   *hbGInfo
 }
 
 // hbGInfo describes a goroutine in reports: id and creation site.
