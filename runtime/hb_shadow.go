@@ -89,6 +89,15 @@ func overlaps(a uintptr, as uint32, b uintptr, bs uint32) bool {
 
 // hbAccess is the detector's part of a sampled plain access: check it
 // against the cell's earlier accesses, then record it.
+//
+// hbAfterWatch: the sampling paths call it after the access's watchpoint,
+// not before. It may grow the goroutine's stack (the weak handle, the
+// depot), which moves the stack: addr, a uintptr the instrumented code
+// computed, would then name the old stack, reused by other goroutines,
+// and a watchpoint armed on it afterwards sees a value change nobody
+// made (conc's pool tests under -profile=ci reported such). The
+// detector does not record stack addresses, so a stale one costs nothing
+// here.
 func hbAccess(addr, size uintptr, typ accessType) {
 	w, st := hbCur()
 	if st == nil || size == 0 || onOwnStack(addr) {

@@ -248,9 +248,13 @@ func (w *hbWorld) takeSlot(g int64) int {
 // found in a traceback of all goroutines, and frees their slots. What
 // they knew of others goes into w.dead. Called with tabMu held, when a
 // slot or a table entry is needed; unless forced, at most once per
-// hbScanEvery inserts.
+// hbScanEvery inserts and per half the table's states.
 func (w *hbWorld) removeDeadLocked(force bool) {
-	if !force && w.sinceScan < hbScanEvery {
+	// A scan costs a traceback of every goroutine: with many of them
+	// alive (ants' TestNoPool starts 10^5), scanning every hbScanEvery
+	// inserts is quadratic. Waiting for half as many inserts as there
+	// are states keeps the cost per insert bounded.
+	if !force && w.sinceScan < max(hbScanEvery, w.tabLen/2) {
 		return
 	}
 	w.sinceScan = 0

@@ -94,11 +94,11 @@ func checkAccess(addr, size uintptr, typ accessType) {
 	}
 	if shouldWatch() {
 		resetSkip(opts())
-		if hbOn.Load() && typ&accessAssert == 0 {
-			hbAccess(addr, size, typ)
-		}
 		if delayAllowed() {
 			setupWatchpoint(addr, size, typ, 0)
+		}
+		if hbOn.Load() && typ&accessAssert == 0 {
+			hbAccess(addr, size, typ) // after the watchpoint: see hbAfterWatch
 		}
 	}
 }

@@ -123,11 +123,12 @@ func slowAt(s *Site, addr, size uintptr, typ accessType, b int32) int32 {
 	// samples are exempt: new code is where races are found, and what
 	// watching it costs is bounded by the amount of code, not by how long
 	// the program runs.
-	if sample && hbOn.Load() {
-		hbAccess(addr, size, typ)
-	}
 	if sample && (exempt || delayAllowed()) {
 		setupWatchpoint(addr, size, typ, 0)
+	}
+	// After the watchpoint (see hbAfterWatch).
+	if sample && hbOn.Load() {
+		hbAccess(addr, size, typ)
 	}
 	return b
 }
@@ -236,11 +237,11 @@ func siteSlow(s *Site, addr, size uintptr, typ accessType) {
 		s.n = 1
 		if shouldWatch() {
 			resetSkip(o)
-			if hbOn.Load() {
-				hbAccess(addr, size, typ)
-			}
 			if delayAllowed() {
 				setupWatchpoint(addr, size, typ, 0)
+			}
+			if hbOn.Load() {
+				hbAccess(addr, size, typ) // after the watchpoint: see hbAfterWatch
 			}
 		}
 		return
@@ -251,11 +252,11 @@ func siteSlow(s *Site, addr, size uintptr, typ accessType) {
 	exempt := s.k < exemptSamples // see slowAt
 	s.n = int32(siteSkip(o, s.k))
 	s.k++
-	if hbOn.Load() {
-		hbAccess(addr, size, typ)
-	}
 	if exempt || delayAllowed() {
 		setupWatchpoint(addr, size, typ, 0)
+	}
+	if hbOn.Load() {
+		hbAccess(addr, size, typ) // after the watchpoint: see hbAfterWatch
 	}
 }
 

@@ -19,8 +19,8 @@ type Profile struct {
 var Profiles = []Profile{
 	{"default", "sampling=adaptive skip=100000 delay=80us delay_budget=0.1",
 		"Low overhead for everyday runs: adaptive sampling (a site's first executions are watched, its rate backing off tenfold per 10 samples; after 30 samples the site is hot and watched about once per 100000 accesses), each watchpoint armed for up to 80us (KCSAN's udelay_task), delays bounded to 10% of the time."},
-	{"ci", "sampling=adaptive skip=100000 delay=500us delay_budget=0.5 reorder=1 lockdep=1 hb=1",
-		"Thorough, for CI: the same sampling with watchpoints armed up to 500us and delays bounded to half the time, plus the reordering model, the lock-order checker and the happens-before detector (races whose accesses never overlap in time)."},
+	{"ci", "sampling=adaptive skip=100000 delay=500us delay_budget=0.5 reorder=1 lockdep=1",
+		"Thorough, for CI: the same sampling with watchpoints armed up to 500us and delays bounded to half the time, plus the reordering model and the lock-order checker."},
 }
 
 // lookupProfile returns the profile named name.
