@@ -41,7 +41,8 @@ type hbWorld struct {
 	// without locks, inserts and removals under tabMu.
 	tabMu  mutex
 	tab    []hbEntry
-	tabLen int // live entries, under tabMu
+	tabLen int  // live entries, under tabMu
+	full   bool // the table is full and a reset is on its way, under tabMu
 	maxG   int
 	// sinceScan counts inserts since the last removal of dead
 	// goroutines, under tabMu: a traceback of all goroutines stops the
@@ -200,9 +201,15 @@ func (w *hbWorld) insert(g int64) *hbG {
 		return st
 	}
 	w.sinceScan++
+	if w.full {
+		return nil // being replaced (hbReset)
+	}
 	if w.tabLen >= w.maxG {
 		w.removeDeadLocked(true)
 		if w.tabLen >= w.maxG {
+			// Until the reset replaces this world, further
+			// inserts fail at once instead of scanning again.
+			w.full = true
 			go hbReset(w)
 			return nil
 		}
