@@ -52,6 +52,7 @@ func TestHBTwins(t *testing.T) {
 // report naming its marked lines, by the happens-before detector at
 // least once; no report may name other lines.
 func TestHBCases(t *testing.T) {
+	gocsanBinary(t) // skips in -short mode, before the deferred check
 	t.Parallel()
 	dir := abs(t, "../../testdata/hb")
 	cases := raceMarkers(t, dir)
