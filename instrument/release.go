@@ -1,7 +1,6 @@
 package instrument
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -191,16 +190,7 @@ func (c *collector) releaseCall(e *ast.CallExpr) {
 // packageRefVar returns the package variable holding the runtime's
 // reference to the package at path.
 func (r *fileRewriter) packageRefVar(path string) string {
-	if r.pkgRefVars == nil {
-		r.pkgRefVars = map[string]string{}
-	}
-	if v, ok := r.pkgRefVars[path]; ok {
-		return v
-	}
-	v := fmt.Sprintf("__gocsan_pkg_%d", len(r.pkgRefVars))
-	r.pkgRefVars[path] = v
-	r.pkgRefOrder = append(r.pkgRefOrder, path)
-	return v
+	return r.pkgRefVars.name("__gocsan_pkg_", path)
 }
 
 // takeRelease removes the collector's Releases, returning the first, if

@@ -34,16 +34,35 @@ type pkgRewriter struct {
 
 	// Package-wide state of the inserted code, declared once, at the
 	// start of the package's first file (see declarePackageState).
-	numSites   int               // per-site sampling states used so far
-	classVars  map[string]string // lock class name -> package variable
-	classOrder []string
-	// pkgRefVars: import path of another package -> package variable
-	// holding its runtime reference (ReleaseUnless)
-	pkgRefVars  map[string]string
-	pkgRefOrder []string
+	numSites  int       // per-site sampling states used so far
+	classVars namedVars // lock class name -> its LockClass
+	// import path of another package -> its runtime reference
+	// (ReleaseUnless)
+	pkgRefVars namedVars
 	// unexactChans: a receive of the package could not be hooked
 	// (runtime/hb_chan.go)
 	unexactChans bool
+}
+
+// namedVars names the package variables that inserted code declares
+// once per key (a lock class, another package), in the order first used.
+type namedVars struct {
+	names map[string]string
+	order []string
+}
+
+// name returns the variable for key, made of prefix and a number.
+func (v *namedVars) name(prefix, key string) string {
+	if n, ok := v.names[key]; ok {
+		return n
+	}
+	if v.names == nil {
+		v.names = map[string]string{}
+	}
+	n := fmt.Sprintf("%s%d", prefix, len(v.order))
+	v.names[key] = n
+	v.order = append(v.order, key)
+	return n
 }
 
 // A site is one inserted check, recorded for the tests.
@@ -1043,14 +1062,14 @@ func (r *fileRewriter) declarePackageState() {
 	if r.numSites > 0 {
 		decls = append(decls, "var "+r.sitesName()+" ["+strconv.Itoa(r.numSites)+"]"+rtName+".Site")
 	}
-	for _, class := range r.classOrder {
-		decls = append(decls, "var "+r.classVars[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
+	for _, class := range r.classVars.order {
+		decls = append(decls, "var "+r.classVars.names[class]+" = "+rtName+".NewLockClass("+strconv.Quote(class)+")")
 	}
 	if r.unexactChans {
 		decls = append(decls, "var _ = "+rtName+".UnexactChannels()")
 	}
-	for _, path := range r.pkgRefOrder {
-		decls = append(decls, "var "+r.pkgRefVars[path]+" = "+rtName+".PackageRef("+strconv.Quote(path)+")")
+	for _, path := range r.pkgRefVars.order {
+		decls = append(decls, "var "+r.pkgRefVars.names[path]+" = "+rtName+".PackageRef("+strconv.Quote(path)+")")
 	}
 	r.buf.open(r.off(r.importsEnd()), "; "+strings.Join(decls, "; "))
 }

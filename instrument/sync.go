@@ -214,16 +214,7 @@ func (r *fileRewriter) classOf(e ast.Expr) string {
 
 // lockClassVar returns the package variable holding the class.
 func (r *fileRewriter) lockClassVar(class string) string {
-	if r.classVars == nil {
-		r.classVars = map[string]string{}
-	}
-	if v, ok := r.classVars[class]; ok {
-		return v
-	}
-	v := fmt.Sprintf("__gocsan_lc_%d", len(r.classVars))
-	r.classVars[class] = v
-	r.classOrder = append(r.classOrder, class)
-	return v
+	return r.classVars.name("__gocsan_lc_", class)
 }
 
 // closeCall handles close(ch), a releasing operation: the barrier goes
